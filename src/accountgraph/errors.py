@@ -1,0 +1,80 @@
+"""The errors accountgraph raises.
+
+Every error is an :class:`AccountGraphError`; the edges of the program (CLI, API) turn
+them into exit codes and GraphQL errors, the core never prints or exits::
+
+    AccountGraphError
+    ├── DatasetError          a dataset file is unreadable or invalid (all its problems)
+    ├── UnknownPartyError     an id names no party; carries the nearest ids
+    ├── QueryLimitError       an argument is outside what a query allows
+    └── StoreUnavailableError a graph database cannot be reached or refused us
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class AccountGraphError(Exception):
+    """Base of every error accountgraph raises on purpose."""
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with a dataset file, located as precisely as the file allows."""
+
+    file: str
+    line: int | None
+    message: str
+    id: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        subject = f" [{self.id}]" if self.id else ""
+        return f"{where}:{subject} {self.message}"
+
+
+class DatasetError(AccountGraphError):
+    """A dataset could not be loaded; ``problems`` lists everything wrong with it."""
+
+    def __init__(self, path: str | Path, problems: list[Problem]) -> None:
+        self.path = str(path)
+        self.problems = sorted(problems, key=lambda p: (p.line or 0, p.message))
+        count = len(self.problems)
+        noun = "problem" if count == 1 else "problems"
+        lines = [f"{self.path}: {count} {noun}; nothing was loaded"]
+        lines += [f"  {problem}" for problem in self.problems]
+        super().__init__("\n".join(lines))
+
+
+class UnknownPartyError(AccountGraphError, LookupError):
+    """No party has this id. ``suggestions`` are the nearest existing ids."""
+
+    def __init__(self, party_id: str, suggestions: list[str] | None = None) -> None:
+        self.party_id = party_id
+        self.suggestions = list(suggestions or [])
+        message = f'no party "{party_id}"'
+        if self.suggestions:
+            quoted = ", ".join(f'"{s}"' for s in self.suggestions)
+            message += f"; did you mean {quoted}?"
+        super().__init__(message)
+
+
+class QueryLimitError(AccountGraphError, ValueError):
+    """An argument is outside the range a query accepts; the message says what is allowed."""
+
+    def __init__(self, argument: str, value: object, allowed: str) -> None:
+        self.argument = argument
+        self.value = value
+        self.allowed = allowed
+        super().__init__(f"{argument}={value!r} is not allowed: {allowed}")
+
+
+class StoreUnavailableError(AccountGraphError):
+    """The graph database named by ``url`` cannot be used; ``reason`` says why."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        self.url = url
+        self.reason = reason
+        super().__init__(f"store {url} is unavailable: {reason}")

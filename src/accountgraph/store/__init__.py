@@ -1,0 +1,1 @@
+"""Stores: where a dataset's graph lives and how it is queried."""

@@ -1,0 +1,175 @@
+"""The one protocol every store implements, and the bounds its queries share.
+
+A store holds one dataset's graph and answers questions about it. Every method is async so
+a store backed by a network database never blocks the event loop; the embedded store
+answers at once. Stores return model objects (:mod:`accountgraph.model`), never driver
+objects, so every store gives identical answers — the contract tests are the referee.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+from accountgraph.errors import QueryLimitError
+from accountgraph.model import Direction, Edge, Party, PartyKind, Path, Relation, Responsibility
+
+MAX_DEPTH = 32
+"""The deepest any path query may go."""
+
+MAX_PATHS = 1000
+"""The most paths any path query may return."""
+
+MAX_PAGE = 500
+"""The largest page of parties a listing may return."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoreStats:
+    """What a store holds: its dataset's name and how many of each thing."""
+
+    dataset: str
+    parties: int
+    edges: int
+    responsibilities: int
+
+
+@dataclass(frozen=True, slots=True)
+class PartyPage:
+    """One page of a party listing, in id order; ``has_next`` says whether more follow."""
+
+    parties: tuple[Party, ...]
+    has_next: bool
+
+
+def check_bounds(max_depth: int, max_paths: int) -> None:
+    """Raise :class:`QueryLimitError` unless both bounds are within what stores allow."""
+    if not 1 <= max_depth <= MAX_DEPTH:
+        raise QueryLimitError("maxDepth", max_depth, f"an integer from 1 to {MAX_DEPTH}")
+    if not 1 <= max_paths <= MAX_PATHS:
+        raise QueryLimitError("first", max_paths, f"an integer from 1 to {MAX_PATHS}")
+
+
+def check_page_size(first: int) -> None:
+    if not 0 <= first <= MAX_PAGE:
+        raise QueryLimitError("first", first, f"an integer from 0 to {MAX_PAGE}")
+
+
+@runtime_checkable
+class GraphStore(Protocol):
+    """Read access to one dataset's graph.
+
+    Party ids that do not exist raise :class:`~accountgraph.errors.UnknownPartyError`
+    (with the nearest ids as suggestions) wherever a method takes an id to start from;
+    :meth:`get_party` and :meth:`get_parties` answer ``None`` instead, for batch lookups.
+    """
+
+    async def stats(self) -> StoreStats:
+        """Name of the dataset held, and counts of parties, edges and responsibilities."""
+        ...
+
+    async def get_party(self, party_id: str) -> Party | None:
+        """The party with this id, or ``None``."""
+        ...
+
+    async def get_parties(self, party_ids: Sequence[str]) -> list[Party | None]:
+        """The parties with these ids, in the same order, ``None`` where an id is unknown."""
+        ...
+
+    async def suggest_ids(self, party_id: str, limit: int = 3) -> list[str]:
+        """The existing ids nearest to ``party_id`` (for "did you mean")."""
+        ...
+
+    async def list_parties(
+        self,
+        *,
+        kind: PartyKind | None = None,
+        search: str | None = None,
+        first: int = 50,
+        after: str | None = None,
+    ) -> PartyPage:
+        """Parties in id order, optionally of one kind and matching ``search``.
+
+        ``search`` matches, case-insensitively, a substring of the id, of an alias, or of
+        the name in any language. ``after`` is the id the previous page ended with.
+        """
+        ...
+
+    async def count_parties(self, *, kind: PartyKind | None = None, search: str | None = None) -> int:
+        """How many parties :meth:`list_parties` would list over all pages."""
+        ...
+
+    async def edges(
+        self,
+        party_id: str,
+        direction: Direction = Direction.OUT,
+        relations: Sequence[Relation] | None = None,
+    ) -> list[Edge]:
+        """The edges of a party leaving it (OUT), arriving (IN) or both, of some relations.
+
+        Ordered by relation, then the other end's id.
+        """
+        ...
+
+    async def neighbours(
+        self,
+        party_id: str,
+        relation: Relation,
+        direction: Direction = Direction.OUT,
+        *,
+        transitive: bool = False,
+    ) -> list[Party]:
+        """Parties one ``relation`` step away, or any number of steps when ``transitive``.
+
+        The party itself is never in the answer. Ordered by distance, then id.
+        """
+        ...
+
+    async def responsibilities(self, holder_id: str) -> list[Responsibility]:
+        """The duties of a party, in the document's order of sections."""
+        ...
+
+    async def all_responsibilities(self) -> list[Responsibility]:
+        """Every duty of the dataset, in the document's order of sections."""
+        ...
+
+    async def accountability_chains(
+        self, party_id: str, *, max_depth: int = 16, max_paths: int = 100
+    ) -> list[Path]:
+        """Every simple path up ``ACCOUNTABLE_TO`` from the party to a party that answers to
+        no one in the graph. Shortest first; paths longer than ``max_depth`` are not
+        followed; at most ``max_paths`` are returned. A party answering to no one has none.
+        """
+        ...
+
+    async def delegation_ends(
+        self,
+        party_id: str,
+        *,
+        scope: str | None = None,
+        max_depth: int = 16,
+        max_paths: int = 100,
+    ) -> list[Path]:
+        """Every simple path along ``DELEGATES_TO`` (of ``scope`` when given) from the party
+        to a party that delegates no further. Same order and bounds as the chains.
+        """
+        ...
+
+    async def paths(
+        self,
+        from_id: str,
+        to_id: str,
+        *,
+        relations: Sequence[Relation] | None = None,
+        max_depth: int = 8,
+        max_paths: int = 50,
+    ) -> list[Path]:
+        """Simple directed paths from one party to another over ``relations`` (all when
+        ``None``): shortest first, then longer ones, at most ``max_depth`` edges long.
+        """
+        ...
+
+    async def close(self) -> None:
+        """Release what the store holds open. Closing twice is harmless."""
+        ...
