@@ -1,6 +1,8 @@
 """The one protocol every store implements, and the bounds its queries share.
 
-A store holds one dataset's graph and answers questions about it. Every method is async so
+A store holds one dataset's graph and answers questions about it. Lists of paths are
+ordered by length, then by the sequence of node ids, then by the sequence of relations,
+so that every store gives them in the same order. Every method is async so
 a store backed by a network database never blocks the event loop; the embedded store
 answers at once. Stores return model objects (:mod:`accountgraph.model`), never driver
 objects, so every store gives identical answers — the contract tests are the referee.
@@ -96,7 +98,9 @@ class GraphStore(Protocol):
         """
         ...
 
-    async def count_parties(self, *, kind: PartyKind | None = None, search: str | None = None) -> int:
+    async def count_parties(
+        self, *, kind: PartyKind | None = None, search: str | None = None
+    ) -> int:
         """How many parties :meth:`list_parties` would list over all pages."""
         ...
 
