@@ -1,0 +1,377 @@
+"""Everything that can be wrong with a dataset's content, as located, readable issues.
+
+Two passes over the same plain data: the JSON Schema (structure) and the rules a schema
+cannot say (ids that must exist, sections the document has, real dates). Both passes run
+on every file and guard each rule, so a broken file reports all it can at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import functools
+import json
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from jsonschema import Draft202012Validator, ValidationError
+
+from accountgraph._resources import dataset_schema_path
+from accountgraph._yaml_lines import Issue, JsonPath, Tree
+
+_ITEM_NOUNS = {"parties": "party", "edges": "edge", "responsibilities": "responsibility"}
+_DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_TYPE_NAMES = {
+    "string": "text",
+    "object": "a mapping (key: value)",
+    "array": "a list",
+    "boolean": "true/false",
+    "number": "a number",
+    "integer": "a whole number",
+    "null": "nothing",
+}
+_NO_CITATION = 'edge has no citation: add "cite" with at least one {section, text}'
+
+
+@functools.cache
+def _schema() -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(dataset_schema_path().read_text(encoding="utf-8"))
+    return loaded
+
+
+@functools.cache
+def _validator() -> Draft202012Validator:
+    return Draft202012Validator(_schema())
+
+
+def check(tree: Tree) -> list[Issue]:
+    """All schema and semantic issues of ``tree``, without repeats, in no set order."""
+    issues = list(tree.issues)
+    for error in _validator().iter_errors(tree.data):
+        issues.extend(_schema_issues(error, tree))
+    issues.extend(_Semantics(tree).issues())
+    return list(dict.fromkeys(issues))
+
+
+def subject(data: Any, path: JsonPath) -> str | None:
+    """The id of the party, edge or responsibility ``path`` lies in, as people name it."""
+    if not path:
+        return None
+    if path[0] == "document":
+        return "document"
+    if len(path) < 2 or path[0] not in _ITEM_NOUNS or not isinstance(path[1], int):
+        return None
+    item = _get(data, path[:2])
+    number = f"{_ITEM_NOUNS[str(path[0])]} #{path[1] + 1}"
+    if not isinstance(item, dict):
+        return number
+    if path[0] == "parties":
+        return item["id"] if isinstance(item.get("id"), str) else number
+    if path[0] == "responsibilities":
+        return item["code"] if isinstance(item.get("code"), str) else number
+    ends = [item.get(key) for key in ("from", "relation", "to")]
+    source, relation, target = (end if isinstance(end, str) else "?" for end in ends)
+    scope = item.get("scope")
+    return f"{source} -{relation}-> {target}" + (f" ({scope})" if isinstance(scope, str) else "")
+
+
+def nearest(word: str, options: Iterable[str], n: int = 1, cutoff: float = 0.6) -> list[str]:
+    """Up to ``n`` options closest to ``word`` ignoring case, none much worse than the best."""
+    scored: list[tuple[float, str]] = []
+    for option in dict.fromkeys(options):
+        score = difflib.SequenceMatcher(None, word.casefold(), option.casefold()).ratio()
+        if score >= cutoff:
+            scored.append((score, option))
+    scored.sort(key=lambda pair: -pair[0])
+    best = scored[0][0] if scored else 0.0
+    return [option for score, option in scored[:n] if score >= best - 0.1]
+
+
+def _get(data: Any, path: JsonPath) -> Any:
+    for step in path:
+        if isinstance(data, dict) and isinstance(step, str):
+            data = data.get(step)
+        elif isinstance(data, list) and isinstance(step, int) and step < len(data):
+            data = data[step]
+        else:
+            return None
+    return data
+
+
+def _label(path: JsonPath) -> str:
+    """``path`` for a message: relative to its party/edge/responsibility, e.g. ``cite[0]``."""
+    relative = path
+    if len(path) >= 2 and path[0] in _ITEM_NOUNS and isinstance(path[1], int):
+        relative = path[2:]
+        if not relative:
+            return _ITEM_NOUNS[str(path[0])]
+    if not relative:
+        return "the file"
+    text = ""
+    for step in relative:
+        text += f"[{step}]" if isinstance(step, int) else f".{step}"
+    return text.lstrip(".")
+
+
+def _where(path: JsonPath) -> str:
+    """`` in facts[0]`` for a message, or nothing for the file or a whole item."""
+    is_item = len(path) == 2 and path[0] in _ITEM_NOUNS
+    return "" if not path or is_item else f" in {_label(path)}"
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "nothing"
+    if isinstance(value, int | float):
+        return str(value)
+    return "a mapping" if isinstance(value, dict) else "a list"
+
+
+def _did_you_mean(candidates: list[str], template: str = "; did you mean {}?") -> str:
+    if not candidates:
+        return ""
+    return template.format(" or ".join(f'"{c}"' for c in candidates))
+
+
+def _schema_issues(error: ValidationError, tree: Tree) -> Iterator[Issue]:
+    path: JsonPath = tuple(error.absolute_path)
+    label = _label(path)
+    defs = _schema()["$defs"]
+    instance: Any = error.instance
+    kind: Any = error.validator
+    expected: Any = error.validator_value
+    if kind == "required":
+        is_edge = len(path) == 2 and path[0] == "edges"
+        for name in (m for m in expected if isinstance(instance, dict) and m not in instance):
+            if is_edge and name == "cite":
+                message = _NO_CITATION
+            elif name == "cite" and error.schema == defs["fact"]:
+                fact = instance.get("name")
+                named = f" {_show(fact)}" if isinstance(fact, str) else ""
+                message = f'fact{named} has no citation: add "cite" with {{section, text}}'
+            elif name == "en" and error.schema == defs["text"]:
+                message = f'{label} has no English text: add "en"'
+            else:
+                message = f'missing required "{name}"{_where(path)}'
+            yield Issue(path, tree.line(path), message)
+    elif kind == "additionalProperties":
+        yield from _unknown_fields(error, path, tree)
+    elif kind == "enum":
+        name = str(path[-1]) if path else "value"
+        options = [str(option) for option in expected]
+        close = nearest(instance, options) if isinstance(instance, str) else []
+        hint = _did_you_mean(close, " (did you mean {}?)")
+        message = f"unknown {name} {_show(instance)}{hint}; expected one of {', '.join(options)}"
+        yield Issue(path, tree.value_line(path), message)
+    elif kind == "const":
+        message = f"{label} must be {_show(expected)}, not {_show(instance)}"
+        yield Issue(path, tree.value_line(path), message)
+    elif kind == "type":
+        yield Issue(path, tree.value_line(path), _type_message(error, path, tree))
+    elif kind == "pattern":
+        yield Issue(path, tree.value_line(path), _pattern_message(error, label, defs))
+    elif kind in ("minLength", "minItems"):
+        is_cite = len(path) == 3 and path[0] == "edges" and path[2] == "cite"
+        message = _NO_CITATION if is_cite else f"{label} is empty"
+        yield Issue(path, tree.value_line(path), message)
+    elif kind == "uniqueItems":
+        first: dict[str, int] = {}
+        for index, item in enumerate(instance):
+            line = tree.value_line((*path, index))
+            key = json.dumps(item, sort_keys=True, default=str)
+            if key in first:
+                message = f"{label} lists {_show(item)} twice (first at line {first[key]})"
+                yield Issue((*path, index), line, message)
+            first.setdefault(key, line)
+    else:
+        yield Issue(path, tree.value_line(path), f"{label}: {error.message}")
+
+
+def _unknown_fields(error: ValidationError, path: JsonPath, tree: Tree) -> Iterator[Issue]:
+    subschema: Any = error.schema
+    instance: Any = error.instance
+    known = list(subschema.get("properties", {}))
+    patterns = [re.compile(p) for p in subschema.get("patternProperties", {})]
+    label = _label(path)
+    for key in instance:
+        if key in known or any(p.search(key) for p in patterns):
+            continue
+        if patterns:
+            message = f'{label}: "{key}" is not a language code; use one like en or zh'
+        else:
+            hint = _did_you_mean(nearest(key, known), " (did you mean {}?)")
+            message = (
+                f'unknown field "{key}"{_where(path)}{hint}; expected one of {", ".join(known)}'
+            )
+        yield Issue((*path, key), tree.line((*path, key)), message)
+
+
+def _type_message(error: ValidationError, path: JsonPath, tree: Tree) -> str:
+    label = _label(path)
+    wanted: Any = error.validator_value
+    names = [_TYPE_NAMES.get(t, t) for t in ([wanted] if isinstance(wanted, str) else wanted)]
+    want = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+    if error.schema == _schema()["$defs"]["text"]:
+        want = "a text by language, like {en: ..., zh: ...}"
+    value: Any = error.instance
+    if value is None:
+        return f"{label} has no value; expected {want}"
+    got = f"text {_show(value)}" if isinstance(value, str) else _show(value)
+    message = f"{label}: expected {want}, got {got}"
+    source = tree.source(path)
+    if wanted == "string" and source is not None and not isinstance(value, dict | list):
+        message += f'; put it in quotes: "{source}"'
+    return message
+
+
+def _pattern_message(error: ValidationError, label: str, defs: dict[str, Any]) -> str:
+    shown = _show(error.instance)
+    if error.validator_value == defs["id"]["pattern"]:
+        return f'{label}: {shown} is not a valid id; use lower-case words joined by "-"'
+    if error.validator_value == defs["date"]["pattern"]:
+        return f"{label}: {shown} is not a date; write it as YYYY-MM-DD"
+    if error.validator_value == defs["fact"]["properties"]["name"]["pattern"]:
+        return f'{label}: {shown} is not a valid fact name; use lower_snake_case like "rank"'
+    return f"{label}: {shown} does not match {error.validator_value}"
+
+
+class _Semantics:
+    """The rules beyond the schema; each looks only at values of the right type."""
+
+    def __init__(self, tree: Tree) -> None:
+        self._tree = tree
+        data = tree.data if isinstance(tree.data, dict) else {}
+        self._data = data
+        self._party_lines: dict[str, int] = {}
+        self._aliases: dict[str, str] = {}
+        self._found: list[Issue] = []
+
+    def issues(self) -> list[Issue]:
+        self._parties()
+        self._edges()
+        self._responsibilities()
+        self._sections()
+        for path in self._dated_paths():
+            self._validity(path)
+        return self._found
+
+    def _add(self, path: JsonPath, message: str) -> None:
+        self._found.append(Issue(path, self._tree.value_line(path), message))
+
+    def _items(self, name: str) -> Iterator[tuple[JsonPath, dict[str, Any]]]:
+        items = self._data.get(name)
+        for index, item in enumerate(items if isinstance(items, list) else []):
+            if isinstance(item, dict):
+                yield (name, index), item
+
+    def _parties(self) -> None:
+        for path, party in self._items("parties"):
+            party_id = party.get("id")
+            if not isinstance(party_id, str):
+                continue
+            line = self._tree.value_line((*path, "id"))
+            if party_id in self._party_lines:
+                first = self._party_lines[party_id]
+                message = f'party id "{party_id}" is defined twice, at lines {first} and {line}'
+                self._add((*path, "id"), message)
+            self._party_lines.setdefault(party_id, line)
+            for alias in party.get("aliases") or []:
+                if isinstance(alias, str):
+                    self._aliases.setdefault(alias.casefold().replace(" ", "-"), party_id)
+
+    def _known_party(self, path: JsonPath) -> None:
+        party_id = _get(self._data, path)
+        if not isinstance(party_id, str) or party_id in self._party_lines:
+            return
+        candidates = [self._aliases[party_id]] if party_id in self._aliases else []
+        candidates += nearest(party_id, self._party_lines, n=3, cutoff=0.45)
+        hint = _did_you_mean(list(dict.fromkeys(candidates))[:3])
+        self._add(path, f'{path[-1]}: no party "{party_id}"{hint}')
+
+    def _edges(self) -> None:
+        seen: dict[tuple[Any, ...], int] = {}
+        for path, edge in self._items("edges"):
+            self._known_party((*path, "from"))
+            self._known_party((*path, "to"))
+            source, target = edge.get("from"), edge.get("to")
+            if isinstance(source, str) and source == target:
+                self._add((*path, "to"), f'edge from "{source}" to itself')
+            key = tuple(edge.get(name) for name in ("from", "relation", "to", "scope"))
+            if not all(part is None or isinstance(part, str) for part in key):
+                continue
+            if key in seen:
+                message = f"duplicate edge: same from, relation, to and scope as line {seen[key]}"
+                self._add(path, message)
+            seen.setdefault(key, self._tree.value_line(path))
+
+    def _responsibilities(self) -> None:
+        seen: dict[tuple[str, str], int] = {}
+        for path, duty in self._items("responsibilities"):
+            self._known_party((*path, "holder"))
+            code, holder = duty.get("code"), duty.get("holder")
+            if not isinstance(code, str) or not isinstance(holder, str):
+                continue
+            line = self._tree.value_line((*path, "code"))
+            if (code, holder) in seen:
+                message = (
+                    f'responsibility "{code}" of "{holder}" is defined twice, '
+                    f"at lines {seen[code, holder]} and {line}"
+                )
+                self._add((*path, "code"), message)
+            seen.setdefault((code, holder), line)
+
+    def _sections(self) -> None:
+        document = self._data.get("document")
+        if not isinstance(document, dict) or not isinstance(document.get("sections"), list):
+            return
+        sections = [s for s in document["sections"] if isinstance(s, str)]
+        symbol = document.get("symbol")
+        for path in self._cited_sections(symbol):
+            section = _get(self._data, path)
+            if isinstance(section, str) and section not in sections:
+                hint = _did_you_mean(nearest(section, sections, n=2))
+                self._add(path, f'section "{section}" is not in document.sections{hint}')
+
+    def _cited_sections(self, symbol: Any) -> Iterator[JsonPath]:
+        citations: list[JsonPath] = [
+            ("document", "facts", i, "cite") for i in self._indexes(("document", "facts"))
+        ]
+        for path, _ in self._items("parties"):
+            citations += [(*path, "facts", i, "cite") for i in self._indexes((*path, "facts"))]
+        for path, _ in self._items("edges"):
+            citations += [(*path, "cite", i) for i in self._indexes((*path, "cite"))]
+        for path in citations:
+            cite = _get(self._data, path)
+            if isinstance(cite, dict) and cite.get("document", symbol) == symbol:
+                yield (*path, "section")
+        for path, _ in self._items("responsibilities"):
+            yield (*path, "code")
+
+    def _indexes(self, path: JsonPath) -> range:
+        items = _get(self._data, path)
+        return range(len(items) if isinstance(items, list) else 0)
+
+    def _dated_paths(self) -> Iterator[JsonPath]:
+        yield ("document",)
+        for name in ("parties", "edges"):
+            for path, _ in self._items(name):
+                yield path
+
+    def _validity(self, path: JsonPath) -> None:
+        days: dict[str, dt.date] = {}
+        for name in ("date", "valid_from", "valid_to"):
+            value = _get(self._data, (*path, name))
+            if not isinstance(value, str) or not _DATE_PATTERN.match(value):
+                continue
+            try:
+                days[name] = dt.date.fromisoformat(value)
+            except ValueError:
+                self._add((*path, name), f"{_label((*path, name))}: {value} is not a real date")
+        if "valid_from" in days and "valid_to" in days and days["valid_from"] > days["valid_to"]:
+            start, end = days["valid_from"], days["valid_to"]
+            self._add((*path, "valid_to"), f"valid_from {start} is after valid_to {end}")

@@ -1,0 +1,182 @@
+"""Read a dataset YAML file into a validated :class:`~accountgraph.model.Dataset`.
+
+The file format is described by ``graph/dataset.schema.json``. Loading is all or nothing:
+either every party, edge and responsibility is loaded, or :class:`DatasetError` lists
+every problem of the file, each with its line and the id it concerns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from accountgraph._dataset_checks import check, subject
+from accountgraph._resources import default_dataset_path
+from accountgraph._yaml_lines import YamlSyntaxError, compose
+from accountgraph.errors import DatasetError, Problem
+from accountgraph.model import (
+    ALWAYS,
+    Citation,
+    Dataset,
+    Document,
+    Edge,
+    Fact,
+    Party,
+    PartyKind,
+    Relation,
+    Responsibility,
+    Text,
+    Validity,
+)
+
+__all__ = ["load_dataset", "parse_dataset", "validate_file"]
+
+_TOP_LEVEL = "format, name, title, document, parties and edges"
+
+
+def load_dataset(path: str | Path | None = None) -> Dataset:
+    """Load and validate the dataset at ``path``, by default the shipped one.
+
+    Raises :class:`DatasetError` with every problem if the file is unreadable or invalid.
+    """
+    path = default_dataset_path() if path is None else Path(path)
+    return parse_dataset(_read(path), str(path))
+
+
+def parse_dataset(text: str, filename: str) -> Dataset:
+    """Validate dataset YAML ``text``; ``filename`` is only used to name it in problems."""
+    dataset, problems = _examine(text, filename)
+    if dataset is None:
+        raise DatasetError(filename, problems)
+    return dataset
+
+
+def validate_file(path: str | Path) -> list[Problem]:
+    """Every problem of the dataset at ``path``, by line; an empty list if it is valid."""
+    try:
+        text = _read(Path(path))
+    except DatasetError as error:
+        return error.problems
+    return _examine(text, str(path))[1]
+
+
+def _read(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise DatasetError(
+            path, [Problem(str(path), None, f"cannot read the file: {reason}")]
+        ) from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        byte = data[error.start]
+        problem = Problem(str(path), line, f"the file is not UTF-8 text (byte 0x{byte:02x})")
+        raise DatasetError(path, [problem]) from None
+
+
+def _examine(text: str, filename: str) -> tuple[Dataset | None, list[Problem]]:
+    """The dataset in ``text`` if it is valid, else ``None`` and all its problems."""
+    try:
+        tree = compose(text)
+    except YamlSyntaxError as error:
+        return None, [Problem(filename, error.line, error.message)]
+    if tree is None:
+        return None, [Problem(filename, None, f"the file is empty; expected {_TOP_LEVEL}")]
+    if not isinstance(tree.data, dict):
+        message = f"expected a mapping with {_TOP_LEVEL} at the top of the file"
+        return None, [Problem(filename, tree.value_line(()), message)]
+    problems = [
+        Problem(filename, issue.line, issue.message, subject(tree.data, issue.path))
+        for issue in check(tree)
+    ]
+    if problems:
+        return None, sorted(problems, key=lambda p: (p.line or 0, p.message))
+    return _build(tree.data), []
+
+
+def _build(data: dict[str, Any]) -> Dataset:
+    """The model of ``data``, which has passed every check."""
+    doc = data["document"]
+    symbol: str = doc["symbol"]
+    document = Document(
+        symbol=symbol,
+        title=Text(doc["title"]),
+        sections=tuple(doc["sections"]),
+        date=_date(doc.get("date")),
+        facts=_facts(doc.get("facts", []), symbol),
+    )
+    return Dataset(
+        name=data["name"],
+        title=Text(data["title"]),
+        document=document,
+        parties=tuple(_party(party, symbol) for party in data["parties"]),
+        edges=tuple(_edge(edge, symbol) for edge in data["edges"]),
+        responsibilities=tuple(
+            Responsibility(
+                code=duty["code"],
+                holder=duty["holder"],
+                text=Text(duty["text"]),
+                document=symbol,
+                note=_optional_text(duty.get("note")),
+            )
+            for duty in data.get("responsibilities", [])
+        ),
+    )
+
+
+def _party(party: dict[str, Any], symbol: str) -> Party:
+    return Party(
+        id=party["id"],
+        kind=PartyKind(party["kind"]),
+        name=Text(party["name"]),
+        aliases=tuple(party.get("aliases", [])),
+        description=_optional_text(party.get("description")),
+        facts=_facts(party.get("facts", []), symbol),
+        apex=party.get("apex", False),
+        validity=_validity(party),
+    )
+
+
+def _edge(edge: dict[str, Any], symbol: str) -> Edge:
+    return Edge(
+        source=edge["from"],
+        relation=Relation(edge["relation"]),
+        target=edge["to"],
+        citations=tuple(_citation(cite, symbol) for cite in edge["cite"]),
+        scope=edge.get("scope"),
+        note=_optional_text(edge.get("note")),
+        validity=_validity(edge),
+    )
+
+
+def _facts(facts: list[dict[str, Any]], symbol: str) -> tuple[Fact, ...]:
+    return tuple(
+        Fact(
+            name=fact["name"],
+            value=fact["value"],
+            citation=_citation(fact["cite"], symbol),
+            note=_optional_text(fact.get("note")),
+        )
+        for fact in facts
+    )
+
+
+def _citation(cite: dict[str, Any], symbol: str) -> Citation:
+    return Citation(cite.get("document", symbol), cite["section"], Text(cite["text"]))
+
+
+def _optional_text(values: dict[str, str] | None) -> Text | None:
+    return None if values is None else Text(values)
+
+
+def _date(value: str | None) -> dt.date | None:
+    return None if value is None else dt.date.fromisoformat(value)
+
+
+def _validity(item: dict[str, Any]) -> Validity:
+    start, end = _date(item.get("valid_from")), _date(item.get("valid_to"))
+    return ALWAYS if start is None and end is None else Validity(start, end)
