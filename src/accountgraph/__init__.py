@@ -1,5 +1,6 @@
 """accountgraph: a security accountability framework as a graph of cited relations."""
 
+from accountgraph.dataset import load_dataset
 from accountgraph.errors import (
     AccountGraphError,
     DatasetError,
@@ -7,6 +8,7 @@ from accountgraph.errors import (
     StoreUnavailableError,
     UnknownPartyError,
 )
+from accountgraph.store import open_store
 
 __version__ = "0.1.0"
 
@@ -17,4 +19,6 @@ __all__ = [
     "StoreUnavailableError",
     "UnknownPartyError",
     "__version__",
+    "load_dataset",
+    "open_store",
 ]

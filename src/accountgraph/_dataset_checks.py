@@ -8,17 +8,17 @@ on every file and guard each rule, so a broken file reports all it can at once.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import functools
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from jsonschema import Draft202012Validator, ValidationError
 
 from accountgraph._resources import dataset_schema_path
 from accountgraph._yaml_lines import Issue, JsonPath, Tree
+from accountgraph.suggest import closest
 
 _ITEM_NOUNS = {"parties": "party", "edges": "edge", "responsibilities": "responsibility"}
 _DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -74,18 +74,6 @@ def subject(data: Any, path: JsonPath) -> str | None:
     source, relation, target = (end if isinstance(end, str) else "?" for end in ends)
     scope = item.get("scope")
     return f"{source} -{relation}-> {target}" + (f" ({scope})" if isinstance(scope, str) else "")
-
-
-def nearest(word: str, options: Iterable[str], n: int = 1, cutoff: float = 0.6) -> list[str]:
-    """Up to ``n`` options closest to ``word`` ignoring case, none much worse than the best."""
-    scored: list[tuple[float, str]] = []
-    for option in dict.fromkeys(options):
-        score = difflib.SequenceMatcher(None, word.casefold(), option.casefold()).ratio()
-        if score >= cutoff:
-            scored.append((score, option))
-    scored.sort(key=lambda pair: -pair[0])
-    best = scored[0][0] if scored else 0.0
-    return [option for score, option in scored[:n] if score >= best - 0.1]
 
 
 def _get(data: Any, path: JsonPath) -> Any:
@@ -164,7 +152,7 @@ def _schema_issues(error: ValidationError, tree: Tree) -> Iterator[Issue]:
     elif kind == "enum":
         name = str(path[-1]) if path else "value"
         options = [str(option) for option in expected]
-        close = nearest(instance, options) if isinstance(instance, str) else []
+        close = closest(instance, options, limit=1, spread=0.1) if isinstance(instance, str) else []
         hint = _did_you_mean(close, " (did you mean {}?)")
         message = f"unknown {name} {_show(instance)}{hint}; expected one of {', '.join(options)}"
         yield Issue(path, tree.value_line(path), message)
@@ -204,7 +192,7 @@ def _unknown_fields(error: ValidationError, path: JsonPath, tree: Tree) -> Itera
         if patterns:
             message = f'{label}: "{key}" is not a language code; use one like en or zh'
         else:
-            hint = _did_you_mean(nearest(key, known), " (did you mean {}?)")
+            hint = _did_you_mean(closest(key, known, limit=1, spread=0.1), " (did you mean {}?)")
             message = (
                 f'unknown field "{key}"{_where(path)}{hint}; expected one of {", ".join(known)}'
             )
@@ -289,7 +277,7 @@ class _Semantics:
         if not isinstance(party_id, str) or party_id in self._party_lines:
             return
         candidates = [self._aliases[party_id]] if party_id in self._aliases else []
-        candidates += nearest(party_id, self._party_lines, n=3, cutoff=0.45)
+        candidates += closest(party_id, self._party_lines, cutoff=0.45, spread=0.1)
         hint = _did_you_mean(list(dict.fromkeys(candidates))[:3])
         self._add(path, f'{path[-1]}: no party "{party_id}"{hint}')
 
@@ -334,7 +322,7 @@ class _Semantics:
         for path in self._cited_sections(symbol):
             section = _get(self._data, path)
             if isinstance(section, str) and section not in sections:
-                hint = _did_you_mean(nearest(section, sections, n=2))
+                hint = _did_you_mean(closest(section, sections, limit=2, spread=0.1))
                 self._add(path, f'section "{section}" is not in document.sections{hint}')
 
     def _cited_sections(self, symbol: Any) -> Iterator[JsonPath]:

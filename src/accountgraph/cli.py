@@ -1,0 +1,324 @@
+"""The ``accountgraph`` command: thin commands that parse, call the library and print."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from pathlib import Path as FilePath
+from typing import Any, NoReturn, TypeVar
+
+import click
+from rich.console import Console
+
+from accountgraph import __version__
+from accountgraph._resources import default_dataset_path
+from accountgraph.dataset import load_dataset, validate_file
+from accountgraph.errors import AccountGraphError, UnknownPartyError
+from accountgraph.model import LANGUAGES, Direction, Party, Path, Relation
+from accountgraph.model_json import edge_json, party_json, path_json, responsibility_json
+from accountgraph.store import open_store
+from accountgraph.store.base import GraphStore
+from accountgraph.terminal import party_card, print_paths
+
+T = TypeVar("T")
+
+_DATA_OPTION = click.option(
+    "--data",
+    "data",
+    type=click.Path(dir_okay=False, path_type=FilePath),
+    envvar="ACCOUNTGRAPH_DATA",
+    default=None,
+    help="Dataset file (YAML). Default: the shipped WIPO A/46/11 dataset.",
+)
+_STORE_OPTION = click.option(
+    "--store",
+    "store_spec",
+    envvar="ACCOUNTGRAPH_STORE",
+    default="memory",
+    show_default=True,
+    help="Where the graph lives: 'memory' (embedded, loads --data).",
+)
+_LANG_OPTION = click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    envvar="ACCOUNTGRAPH_LANG",
+    default="en",
+    show_default=True,
+    help="Language of names and texts.",
+)
+_JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print JSON for machines.")
+
+
+def _console() -> Console:
+    return Console(soft_wrap=False)
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(1)
+
+
+def _run_with_store(
+    data: FilePath | None, store_spec: str, job: Callable[[GraphStore], Awaitable[T]]
+) -> T:
+    async def run() -> T:
+        dataset = load_dataset(data) if store_spec == "memory" else None
+        store = open_store(store_spec, dataset)
+        try:
+            return await job(store)
+        finally:
+            await store.close()
+
+    try:
+        return asyncio.run(run())
+    except AccountGraphError as error:
+        _fail(str(error))
+
+
+async def _parties_of(store: GraphStore, ids: Iterable[str]) -> dict[str, Party]:
+    wanted = sorted(set(ids))
+    found = await store.get_parties(wanted)
+    return {party.id: party for party in found if party is not None}
+
+
+async def _require_party(store: GraphStore, party_id: str) -> Party:
+    party = await store.get_party(party_id)
+    if party is None:
+        raise UnknownPartyError(party_id, await store.suggest_ids(party_id))
+    return party
+
+
+def _print_json(value: Any) -> None:
+    click.echo(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="accountgraph")
+def cli() -> None:
+    """Ask who answers to whom in a security accountability framework, clause by clause."""
+
+
+@cli.command()
+@click.argument("dataset", required=False, type=click.Path(dir_okay=False, path_type=FilePath))
+@_JSON_OPTION
+def check(dataset: FilePath | None, as_json: bool) -> None:
+    """Validate DATASET (default: the shipped dataset); exit 1 listing every problem."""
+    path = dataset or default_dataset_path()
+    problems = validate_file(path)
+    if as_json:
+        _print_json(
+            {
+                "file": str(path),
+                "valid": not problems,
+                "problems": [
+                    {"file": p.file, "line": p.line, "id": p.id, "message": p.message}
+                    for p in problems
+                ],
+            }
+        )
+    elif problems:
+        noun = "problem" if len(problems) == 1 else "problems"
+        click.echo(f"{path}: {len(problems)} {noun}", err=True)
+        for problem in problems:
+            click.echo(f"  {problem}", err=True)
+    else:
+        summary = load_dataset(path)
+        click.echo(
+            f"{path}: valid — {len(summary.parties)} parties, {len(summary.edges)} edges, "
+            f"{len(summary.responsibilities)} responsibilities"
+        )
+    if problems:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("party_id", metavar="ID")
+@_DATA_OPTION
+@_STORE_OPTION
+@_LANG_OPTION
+@_JSON_OPTION
+def show(party_id: str, data: FilePath | None, store_spec: str, lang: str, as_json: bool) -> None:
+    """Show a party: names, kind, facts, edges with their sections, duties."""
+
+    async def job(store: GraphStore) -> None:
+        party = await _require_party(store, party_id)
+        edges = await store.edges(party_id, Direction.BOTH)
+        duties = await store.responsibilities(party_id)
+        if as_json:
+            _print_json(
+                {
+                    "party": party_json(party),
+                    "edges": [edge_json(e) for e in edges],
+                    "responsibilities": [responsibility_json(d) for d in duties],
+                }
+            )
+            return
+        parties = await _parties_of(store, [party_id, *(e.other_end(party_id) for e in edges)])
+        party_card(_console(), party, edges, duties, parties, lang)
+
+    _run_with_store(data, store_spec, job)
+
+
+def _emit_paths(
+    paths: Sequence[Path],
+    parties: dict[str, Party],
+    *,
+    as_json: bool,
+    lang: str,
+    noun: str,
+    subject: str,
+    none_message: str,
+) -> None:
+    if as_json:
+        _print_json([path_json(p, parties) for p in paths])
+        return
+    console = _console()
+    if not paths:
+        console.print(none_message)
+        return
+    console.print(f"{subject}: {len(paths)} {noun.lower()}{'' if len(paths) == 1 else 's'}")
+    print_paths(console, paths, parties, lang, noun)
+
+
+@cli.command()
+@click.argument("party_id", metavar="ID")
+@click.option("--max-depth", default=16, show_default=True, help="Longest chain followed.")
+@click.option("--first", default=100, show_default=True, help="Most chains returned.")
+@_DATA_OPTION
+@_STORE_OPTION
+@_LANG_OPTION
+@_JSON_OPTION
+def chain(
+    party_id: str,
+    max_depth: int,
+    first: int,
+    data: FilePath | None,
+    store_spec: str,
+    lang: str,
+    as_json: bool,
+) -> None:
+    """Every accountability chain from ID up to parties that answer to no one."""
+
+    async def job(store: GraphStore) -> None:
+        party = await _require_party(store, party_id)
+        paths = await store.accountability_chains(party_id, max_depth=max_depth, max_paths=first)
+        reports = await store.edges(party_id, Direction.OUT, [Relation.REPORTS_TO])
+        nodes = [n for p in paths for n in p.nodes] + [e.target for e in reports]
+        parties = await _parties_of(store, [party_id, *nodes])
+        none = f"{party.name.get(lang)} ({party_id}) is accountable to no one in this graph."
+        if reports:
+            lines = ", ".join(
+                f"{parties[e.target].name.get(lang)} ({', '.join(c.section for c in e.citations)})"
+                for e in reports
+            )
+            none += f"\nIt reports to: {lines}."
+        _emit_paths(
+            paths,
+            parties,
+            as_json=as_json,
+            lang=lang,
+            noun="Chain",
+            subject=f"Accountability chains of {party.name.get(lang)} ({party_id})",
+            none_message=none,
+        )
+
+    _run_with_store(data, store_spec, job)
+
+
+@cli.command()
+@click.argument("party_id", metavar="ID")
+@click.option("--scope", default=None, help="Only delegations of this scope (e.g. security).")
+@click.option("--max-depth", default=16, show_default=True, help="Longest path followed.")
+@click.option("--first", default=100, show_default=True, help="Most paths returned.")
+@_DATA_OPTION
+@_STORE_OPTION
+@_LANG_OPTION
+@_JSON_OPTION
+def delegations(
+    party_id: str,
+    scope: str | None,
+    max_depth: int,
+    first: int,
+    data: FilePath | None,
+    store_spec: str,
+    lang: str,
+    as_json: bool,
+) -> None:
+    """Every path of delegation from ID to where delegation stops."""
+
+    async def job(store: GraphStore) -> None:
+        party = await _require_party(store, party_id)
+        paths = await store.delegation_ends(
+            party_id, scope=scope, max_depth=max_depth, max_paths=first
+        )
+        parties = await _parties_of(store, [party_id, *(n for p in paths for n in p.nodes)])
+        scoped = f" of scope {scope!r}" if scope else ""
+        _emit_paths(
+            paths,
+            parties,
+            as_json=as_json,
+            lang=lang,
+            noun="Delegation",
+            subject=f"Delegations{scoped} from {party.name.get(lang)} ({party_id})",
+            none_message=f"{party.name.get(lang)} ({party_id}) delegates nothing{scoped}.",
+        )
+
+    _run_with_store(data, store_spec, job)
+
+
+@cli.command()
+@click.argument("from_id", metavar="FROM")
+@click.argument("to_id", metavar="TO")
+@click.option(
+    "--via",
+    "relations",
+    multiple=True,
+    type=click.Choice([r.value for r in Relation], case_sensitive=False),
+    help="Follow only this relation (repeatable). Default: every relation.",
+)
+@click.option("--max-depth", default=8, show_default=True, help="Longest path followed.")
+@click.option("--first", default=50, show_default=True, help="Most paths returned.")
+@_DATA_OPTION
+@_STORE_OPTION
+@_LANG_OPTION
+@_JSON_OPTION
+def paths(
+    from_id: str,
+    to_id: str,
+    relations: tuple[str, ...],
+    max_depth: int,
+    first: int,
+    data: FilePath | None,
+    store_spec: str,
+    lang: str,
+    as_json: bool,
+) -> None:
+    """Paths from FROM to TO, shortest first, with the section behind every step."""
+    via = [Relation(r.upper()) for r in relations] or None
+
+    async def job(store: GraphStore) -> None:
+        source = await _require_party(store, from_id)
+        target = await _require_party(store, to_id)
+        found = await store.paths(
+            from_id, to_id, relations=via, max_depth=max_depth, max_paths=first
+        )
+        parties = await _parties_of(store, [from_id, to_id, *(n for p in found for n in p.nodes)])
+        over = " over " + ", ".join(r.value for r in via) if via else ""
+        _emit_paths(
+            found,
+            parties,
+            as_json=as_json,
+            lang=lang,
+            noun="Path",
+            subject=f"Paths from {source.name.get(lang)} to {target.name.get(lang)}{over}",
+            none_message=(f"No path from {from_id} to {to_id}{over} within {max_depth} steps."),
+        )
+
+    _run_with_store(data, store_spec, job)
+
+
+def main() -> None:
+    """Entry point of the ``accountgraph`` console script."""
+    cli(prog_name="accountgraph")

@@ -1,0 +1,445 @@
+"""The embedded store: one dataset's graph held in memory, on networkx.
+
+Everything a query needs is indexed once, when the store is built, so that a query
+touches only the parties it is about, even in a graph of millions:
+
+* a frozen :class:`networkx.MultiDiGraph` keyed by party id, each edge keyed by
+  ``(relation, scope)`` and carrying its :class:`~accountgraph.model.Edge`, the graph of
+  record (:attr:`MemoryStore.graph`) and the index of queries over several relations;
+* per relation, the edges leaving and reaching each party, sorted by the party at the
+  other end, for walks along one relation;
+* the ids in order (all, and per kind), for paging with :mod:`bisect`;
+* each party's id, aliases and names case-folded into one string, for searching;
+* for "did you mean", built at the first unknown id: ids and aliases case-folded.
+
+Path queries are delegated to :mod:`accountgraph.store._paths`, which bounds them.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import networkx as nx
+
+from accountgraph.errors import DatasetError, Problem, UnknownPartyError
+from accountgraph.model import (
+    Dataset,
+    Direction,
+    Edge,
+    Party,
+    PartyKind,
+    Path,
+    Relation,
+    Responsibility,
+)
+from accountgraph.store._paths import (
+    DEFAULT_STEP_BUDGET,
+    Hop,
+    Successors,
+    edge_order,
+    group_hops,
+    ordered_paths,
+    scope_order,
+)
+from accountgraph.store.base import PartyPage, StoreStats, check_bounds, check_page_size
+from accountgraph.suggest import closest
+
+SUGGESTION_POOL = 5_000
+"""How many ids, the nearest to an unknown one in sorted order, "did you mean" compares."""
+
+SIMILARITY_CUTOFF = 0.6
+"""How alike (difflib's ratio) an id must be to an unknown one to be suggested."""
+
+_COUNT_CACHE_SIZE = 256
+_FIELD_SEPARATOR = "\x00"
+
+EdgeTable = dict[str, list[Edge]]
+"""One relation's edges by the party they leave (or reach), ordered by the other end."""
+
+
+class MemoryStore:
+    """A :class:`~accountgraph.store.base.GraphStore` over a dataset held in memory.
+
+    ``step_budget`` caps how many branches one path query may try (see
+    :mod:`accountgraph.store._paths`); the default suits graphs of millions of parties.
+    """
+
+    def __init__(self, dataset: Dataset, *, step_budget: int = DEFAULT_STEP_BUDGET) -> None:
+        _check_references(dataset)
+        self._dataset = dataset
+        self._step_budget = step_budget
+        self._parties: dict[str, Party] = {party.id: party for party in dataset.parties}
+        self._ids = sorted(self._parties)
+        self._ids_by_kind: dict[PartyKind, list[str]] = {}
+        for party_id in self._ids:
+            self._ids_by_kind.setdefault(self._parties[party_id].kind, []).append(party_id)
+        self._haystacks = {party.id: _haystack(party) for party in dataset.parties}
+        self._count_cache: dict[tuple[PartyKind | None, str], int] = {}
+        self._names: _NameIndex | None = None
+        self._out = _edge_table(dataset.edges, _source, _target_order)
+        self._in = _edge_table(dataset.edges, _target, _source_order)
+        self._duties: dict[str, list[Responsibility]] = {}
+        for duty in dataset.responsibilities:
+            self._duties.setdefault(duty.holder, []).append(duty)
+        graph = nx.MultiDiGraph(name=dataset.name)
+        graph.add_nodes_from(self._ids)
+        graph.add_edges_from(
+            (edge.source, edge.target, (edge.relation, edge.scope), {"edge": edge})
+            for edge in dataset.edges
+        )
+        self._graph: Any = nx.freeze(graph)
+
+    @property
+    def dataset(self) -> Dataset:
+        """The dataset this store was built from."""
+        return self._dataset
+
+    @property
+    def graph(self) -> Any:
+        """The frozen :class:`networkx.MultiDiGraph`, for analyses beyond the protocol."""
+        return self._graph
+
+    async def stats(self) -> StoreStats:
+        return StoreStats(
+            dataset=self._dataset.name,
+            parties=len(self._parties),
+            edges=len(self._dataset.edges),
+            responsibilities=len(self._dataset.responsibilities),
+        )
+
+    async def get_party(self, party_id: str) -> Party | None:
+        return self._parties.get(party_id)
+
+    async def get_parties(self, party_ids: Sequence[str]) -> list[Party | None]:
+        return [self._parties.get(party_id) for party_id in party_ids]
+
+    async def suggest_ids(self, party_id: str, limit: int = 3) -> list[str]:
+        return self._suggest(party_id, limit)
+
+    async def list_parties(
+        self,
+        *,
+        kind: PartyKind | None = None,
+        search: str | None = None,
+        first: int = 50,
+        after: str | None = None,
+    ) -> PartyPage:
+        check_page_size(first)
+        ids = self._ids if kind is None else self._ids_by_kind.get(kind, [])
+        needle = search.casefold() if search else None
+        start = 0 if after is None else bisect.bisect_right(ids, after)
+        chosen: list[Party] = []
+        for index in range(start, len(ids)):
+            party_id = ids[index]
+            if needle is not None and needle not in self._haystacks[party_id]:
+                continue
+            if len(chosen) == first:
+                return PartyPage(tuple(chosen), has_next=True)
+            chosen.append(self._parties[party_id])
+        return PartyPage(tuple(chosen), has_next=False)
+
+    async def count_parties(
+        self, *, kind: PartyKind | None = None, search: str | None = None
+    ) -> int:
+        ids = self._ids if kind is None else self._ids_by_kind.get(kind, [])
+        if not search:
+            return len(ids)
+        key = (kind, search.casefold())
+        count = self._count_cache.get(key)
+        if count is None:
+            count = sum(1 for party_id in ids if key[1] in self._haystacks[party_id])
+            if len(self._count_cache) >= _COUNT_CACHE_SIZE:
+                self._count_cache.clear()
+            self._count_cache[key] = count
+        return count
+
+    async def edges(
+        self,
+        party_id: str,
+        direction: Direction = Direction.OUT,
+        relations: Sequence[Relation] | None = None,
+    ) -> list[Edge]:
+        self._require(party_id)
+        wanted = None if relations is None else frozenset(relations)
+        found: list[Edge] = []
+        if direction in (Direction.OUT, Direction.BOTH):
+            found += _edge_data(self._graph.out_edges(party_id, data="edge"))
+        if direction in (Direction.IN, Direction.BOTH):
+            arriving = _edge_data(self._graph.in_edges(party_id, data="edge"))
+            if direction is Direction.BOTH:
+                arriving = [edge for edge in arriving if edge.source != party_id]
+            found += arriving
+        if wanted is not None:
+            found = [edge for edge in found if edge.relation in wanted]
+        return sorted(
+            found,
+            key=lambda e: (
+                e.relation.value,
+                e.other_end(party_id),
+                e.source,
+                scope_order(e.scope),
+            ),
+        )
+
+    async def neighbours(
+        self,
+        party_id: str,
+        relation: Relation,
+        direction: Direction = Direction.OUT,
+        *,
+        transitive: bool = False,
+    ) -> list[Party]:
+        self._require(party_id)
+        seen = {party_id}
+        frontier = [party_id]
+        ordered: list[str] = []
+        while frontier:
+            reached = {
+                other
+                for pid in frontier
+                for other in self._adjacent(pid, relation, direction)
+                if other not in seen
+            }
+            frontier = sorted(reached)
+            seen.update(frontier)
+            ordered += frontier
+            if not transitive:
+                break
+        return [self._parties[pid] for pid in ordered]
+
+    async def responsibilities(self, holder_id: str) -> list[Responsibility]:
+        self._require(holder_id)
+        return list(self._duties.get(holder_id, ()))
+
+    async def all_responsibilities(self) -> list[Responsibility]:
+        return list(self._dataset.responsibilities)
+
+    async def accountability_chains(
+        self, party_id: str, *, max_depth: int = 16, max_paths: int = 100
+    ) -> list[Path]:
+        check_bounds(max_depth, max_paths)
+        self._require(party_id)
+        return ordered_paths(
+            party_id,
+            self._hops_along([Relation.ACCOUNTABLE_TO]),
+            None,
+            max_depth=max_depth,
+            max_paths=max_paths,
+            step_budget=self._step_budget,
+        )
+
+    async def delegation_ends(
+        self,
+        party_id: str,
+        *,
+        scope: str | None = None,
+        max_depth: int = 16,
+        max_paths: int = 100,
+    ) -> list[Path]:
+        check_bounds(max_depth, max_paths)
+        self._require(party_id)
+        return ordered_paths(
+            party_id,
+            self._hops_along([Relation.DELEGATES_TO], scope),
+            None,
+            max_depth=max_depth,
+            max_paths=max_paths,
+            step_budget=self._step_budget,
+        )
+
+    async def paths(
+        self,
+        from_id: str,
+        to_id: str,
+        *,
+        relations: Sequence[Relation] | None = None,
+        max_depth: int = 8,
+        max_paths: int = 50,
+    ) -> list[Path]:
+        check_bounds(max_depth, max_paths)
+        self._require(from_id)
+        self._require(to_id)
+        if from_id == to_id or (relations is not None and not relations):
+            return []
+        return ordered_paths(
+            from_id,
+            self._hops_along(relations),
+            to_id,
+            max_depth=max_depth,
+            max_paths=max_paths,
+            step_budget=self._step_budget,
+        )
+
+    async def close(self) -> None:
+        """Nothing is held open: the graph stays readable until the store is dropped."""
+
+    def _require(self, party_id: str) -> None:
+        if party_id not in self._parties:
+            raise UnknownPartyError(party_id, self._suggest(party_id, 3))
+
+    def _suggest(self, party_id: str, limit: int) -> list[str]:
+        if limit <= 0 or not self._ids:
+            return []
+        if self._names is None:
+            self._names = _NameIndex.of(self._parties.values())
+        folded = party_id.casefold()
+        picks = dict.fromkeys(self._names.by_name.get(folded, ()))
+        pool = self._ids
+        if len(pool) > SUGGESTION_POOL:
+            middle = bisect.bisect_left(pool, party_id)
+            low = max(0, middle - SUGGESTION_POOL // 2)
+            pool = pool[low : low + SUGGESTION_POOL]
+        picks.update(dict.fromkeys(closest(party_id, pool, limit=limit, cutoff=SIMILARITY_CUTOFF)))
+        if folded:
+            for candidate in self._ids:
+                if len(picks) >= limit:
+                    break
+                if folded in self._names.folded_ids[candidate]:
+                    picks[candidate] = None
+        return list(picks)[:limit]
+
+    def _adjacent(self, party_id: str, relation: Relation, direction: Direction) -> Iterator[str]:
+        if direction in (Direction.OUT, Direction.BOTH):
+            for edge in self._out.get(relation, {}).get(party_id, ()):
+                yield edge.target
+        if direction in (Direction.IN, Direction.BOTH):
+            for edge in self._in.get(relation, {}).get(party_id, ()):
+                yield edge.source
+
+    def _hops_along(
+        self, relations: Sequence[Relation] | None, scope: str | None = None
+    ) -> Successors:
+        """The hops leaving a party over ``relations`` (all when ``None``), of ``scope``."""
+        if relations is not None and len(set(relations)) == 1:
+            table = self._out.get(relations[0], {})
+
+            def along(party_id: str) -> tuple[Hop, ...]:
+                edges: Sequence[Edge] = table.get(party_id, ())
+                if scope is not None:
+                    edges = [e for e in edges if e.scope == scope]
+                return group_hops(edges, _target) if edges else ()
+
+            return along
+
+        wanted = None if relations is None else frozenset(relations)
+        successors = self._graph.succ
+
+        def over_graph(party_id: str) -> tuple[Hop, ...]:
+            hops: list[Hop] = []
+            adjacent = successors[party_id]
+            for other in sorted(adjacent):
+                edges = _keyed_edges(adjacent[other])
+                if wanted is not None:
+                    edges = [e for e in edges if e.relation in wanted]
+                if scope is not None:
+                    edges = [e for e in edges if e.scope == scope]
+                if edges:
+                    hops.append((other, tuple(sorted(edges, key=edge_order))))
+            return tuple(hops)
+
+        return over_graph
+
+
+@dataclass(frozen=True, slots=True)
+class _NameIndex:
+    """For "did you mean", built at the first unknown id: each id case-folded, and the ids
+    each case-folded id or alias belongs to."""
+
+    folded_ids: dict[str, str]
+    by_name: dict[str, list[str]]
+
+    @classmethod
+    def of(cls, parties: Iterable[Party]) -> _NameIndex:
+        folded_ids: dict[str, str] = {}
+        by_name: dict[str, list[str]] = {}
+        for party in parties:
+            folded_ids[party.id] = party.id.casefold()
+            for name in {party.id.casefold(), *(alias.casefold() for alias in party.aliases)}:
+                by_name.setdefault(name, []).append(party.id)
+        return cls(folded_ids, by_name)
+
+
+def _haystack(party: Party) -> str:
+    """What ``search`` looks in: the id, aliases and names, case-folded."""
+    return _FIELD_SEPARATOR.join((party.id, *party.aliases, *party.name.values.values())).casefold()
+
+
+def _edge_table(
+    edges: Iterable[Edge],
+    party_of: Callable[[Edge], str],
+    order: Callable[[Edge], tuple[str, tuple[bool, str]]],
+) -> dict[Relation, EdgeTable]:
+    """Per relation, the edges of each party (``party_of``), sorted by ``order``."""
+    grouped: dict[Relation, defaultdict[str, list[Edge]]] = {}
+    for edge in edges:
+        by_party = grouped.get(edge.relation)
+        if by_party is None:
+            by_party = grouped[edge.relation] = defaultdict(list)
+        by_party[party_of(edge)].append(edge)
+    for by_party in grouped.values():
+        for party_edges in by_party.values():
+            if len(party_edges) > 1:
+                party_edges.sort(key=order)
+    return {relation: dict(by_party) for relation, by_party in grouped.items()}
+
+
+def _source(edge: Edge) -> str:
+    return edge.source
+
+
+def _target(edge: Edge) -> str:
+    return edge.target
+
+
+def _source_order(edge: Edge) -> tuple[str, tuple[bool, str]]:
+    return (edge.source, scope_order(edge.scope))
+
+
+def _target_order(edge: Edge) -> tuple[str, tuple[bool, str]]:
+    return (edge.target, scope_order(edge.scope))
+
+
+def _edge_data(triples: Any) -> list[Edge]:
+    """The :class:`Edge` objects of networkx ``(u, v, edge)`` triples."""
+    return [edge for _, _, edge in triples]
+
+
+def _keyed_edges(keyed: Any) -> list[Edge]:
+    """The :class:`Edge` objects of one networkx ``{key: {"edge": edge}}`` mapping."""
+    return [data["edge"] for data in keyed.values()]
+
+
+def _check_references(dataset: Dataset) -> None:
+    """Refuse a dataset whose parties or edges repeat or whose edges or duties name no party."""
+    ids = set(dataset.party_ids)
+    problems: list[Problem] = []
+    if len(ids) != len(dataset.parties):
+        counts = Counter(party.id for party in dataset.parties)
+        problems += [
+            Problem(dataset.name, None, f"party id appears {count} times", party_id)
+            for party_id, count in counts.items()
+            if count > 1
+        ]
+    for edge in dataset.edges:
+        for end in (edge.source, edge.target):
+            if end not in ids:
+                message = f"{edge.source} {edge.relation} {edge.target}: no party {end!r}"
+                problems.append(Problem(dataset.name, None, message, end))
+    keys = Counter((e.source, e.relation, e.target, e.scope) for e in dataset.edges)
+    if len(keys) != len(dataset.edges):
+        problems += [
+            Problem(dataset.name, None, f"edge {key} appears {count} times", key[0])
+            for key, count in keys.items()
+            if count > 1
+        ]
+    problems += [
+        Problem(dataset.name, None, f"responsibility {duty.code}: no party", duty.holder)
+        for duty in dataset.responsibilities
+        if duty.holder not in ids
+    ]
+    if problems:
+        raise DatasetError(dataset.name, problems)

@@ -1,0 +1,141 @@
+"""How the CLI shows parties and paths to people: rich tables, one step a row."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text as RichText
+
+from accountgraph.model import Edge, Party, Path, Responsibility
+
+_HEADERS = {
+    "en": {
+        "step": "#",
+        "from": "from",
+        "relation": "relation",
+        "to": "to",
+        "section": "section",
+        "code": "section",
+        "duty": "duty",
+        "kind": "kind",
+        "id": "id",
+        "fact": "fact",
+        "value": "value",
+        "party": "party",
+        "direction": "direction",
+    },
+    "zh": {
+        "step": "#",
+        "from": "自",
+        "relation": "关系",
+        "to": "至",
+        "section": "条款",
+        "code": "条款",
+        "duty": "职责",
+        "kind": "类别",
+        "id": "标识",
+        "fact": "事实",
+        "value": "值",
+        "party": "参与方",
+        "direction": "方向",
+    },
+}
+
+
+def _h(lang: str, key: str) -> str:
+    return _HEADERS.get(lang, _HEADERS["en"])[key]
+
+
+def sections(edge: Edge) -> str:
+    """The sections an edge rests on, e.g. ``preamble 2, I(a)``."""
+    return ", ".join(c.section for c in edge.citations)
+
+
+def label(party: Party, lang: str) -> str:
+    return f"{party.name.get(lang)} ({party.id})"
+
+
+def path_table(path: Path, parties: Mapping[str, Party], lang: str, title: str) -> Table:
+    """One row per party along the path; each row after the first says which edge led there."""
+    table = Table(title=title, title_justify="left")
+    table.add_column(_h(lang, "step"), justify="right")
+    table.add_column(_h(lang, "party"), overflow="fold", ratio=3)
+    table.add_column(_h(lang, "id"), overflow="fold", ratio=2, style="dim")
+    table.add_column(_h(lang, "relation"), overflow="fold", ratio=2)
+    table.add_column(_h(lang, "section"), overflow="fold", ratio=2)
+    start = parties[path.start]
+    table.add_row("0", str(start.name.get(lang)), start.id, "", "")
+    for number, edge in enumerate(path.edges, start=1):
+        arrow = "→" if edge.source == path.nodes[number - 1] else "←"
+        relation = f"{arrow} {edge.relation.phrase}" + (f" [{edge.scope}]" if edge.scope else "")
+        reached = parties[path.nodes[number]]
+        table.add_row(
+            str(number), str(reached.name.get(lang)), reached.id, relation, sections(edge)
+        )
+    return table
+
+
+def print_paths(
+    console: Console,
+    paths: Sequence[Path],
+    parties: Mapping[str, Party],
+    lang: str,
+    noun: str,
+) -> None:
+    for number, path in enumerate(paths, start=1):
+        end = parties[path.end].name.get(lang)
+        steps = "step" if path.length == 1 else "steps"
+        title = f"{noun} {number} of {len(paths)}: {path.length} {steps}, ends at {end}"
+        console.print(path_table(path, parties, lang, title))
+
+
+def party_card(
+    console: Console,
+    party: Party,
+    edges: Sequence[Edge],
+    duties: Sequence[Responsibility],
+    parties: Mapping[str, Party],
+    lang: str,
+) -> None:
+    heading = RichText(str(party.name.get(lang)), style="bold")
+    heading.append(f"  {party.id} · {party.kind.value}", style="dim")
+    console.print(heading)
+    other_lang = [f"{code}: {text}" for code, text in party.name.values.items() if code != lang]
+    for line in other_lang:
+        console.print(f"  {line}")
+    if party.aliases:
+        console.print(f"  aliases: {', '.join(party.aliases)}")
+    if party.description:
+        console.print(f"  {party.description.get(lang)}")
+    if party.apex:
+        console.print("  declared apex: answers to no one modelled in this dataset")
+    if party.facts:
+        facts = Table(title="facts", title_justify="left")
+        for key in ("fact", "value", "section"):
+            facts.add_column(_h(lang, key), overflow="fold")
+        for fact in party.facts:
+            facts.add_row(fact.name, str(fact.value), fact.citation.section)
+        console.print(facts)
+    if edges:
+        table = Table(title="edges", title_justify="left")
+        for key in ("direction", "relation", "party", "section"):
+            table.add_column(_h(lang, key), overflow="fold")
+        for edge in edges:
+            outgoing = edge.source == party.id
+            other = parties[edge.other_end(party.id)]
+            table.add_row(
+                "→" if outgoing else "←",
+                edge.relation.phrase + (f" [{edge.scope}]" if edge.scope else ""),
+                label(other, lang),
+                sections(edge),
+            )
+        console.print(table)
+    if duties:
+        table = Table(title="responsibilities", title_justify="left")
+        table.add_column(_h(lang, "code"), no_wrap=True)
+        table.add_column(_h(lang, "duty"), overflow="fold")
+        for duty in duties:
+            table.add_row(duty.code, str(duty.text.get(lang)))
+        console.print(table)

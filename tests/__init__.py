@@ -1,0 +1,1 @@
+"""accountgraph's tests."""
