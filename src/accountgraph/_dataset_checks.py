@@ -18,7 +18,7 @@ from jsonschema import Draft202012Validator, ValidationError
 
 from accountgraph._resources import dataset_schema_path
 from accountgraph._yaml_lines import Issue, JsonPath, Tree
-from accountgraph.suggest import closest
+from accountgraph.suggest import closest, name_key
 
 _ITEM_NOUNS = {"parties": "party", "edges": "edge", "responsibilities": "responsibility"}
 _DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -270,13 +270,14 @@ class _Semantics:
             self._party_lines.setdefault(party_id, line)
             for alias in party.get("aliases") or []:
                 if isinstance(alias, str):
-                    self._aliases.setdefault(alias.casefold().replace(" ", "-"), party_id)
+                    self._aliases.setdefault(name_key(alias), party_id)
 
     def _known_party(self, path: JsonPath) -> None:
         party_id = _get(self._data, path)
         if not isinstance(party_id, str) or party_id in self._party_lines:
             return
-        candidates = [self._aliases[party_id]] if party_id in self._aliases else []
+        key = name_key(party_id)
+        candidates = [self._aliases[key]] if key in self._aliases else []
         candidates += closest(party_id, self._party_lines, cutoff=0.45, spread=0.1)
         hint = _did_you_mean(list(dict.fromkeys(candidates))[:3])
         self._add(path, f'{path[-1]}: no party "{party_id}"{hint}')

@@ -6,6 +6,7 @@ import asyncio
 import json
 import sys
 from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path as FilePath
 from typing import Any, NoReturn, TypeVar
 
@@ -18,6 +19,7 @@ from accountgraph.dataset import load_dataset, validate_file
 from accountgraph.errors import AccountGraphError, UnknownPartyError
 from accountgraph.model import LANGUAGES, Direction, Party, Path, Relation
 from accountgraph.model_json import edge_json, party_json, path_json, responsibility_json
+from accountgraph.settings import Settings
 from accountgraph.store import open_store
 from accountgraph.store.base import GraphStore
 from accountgraph.terminal import party_card, print_paths
@@ -94,10 +96,16 @@ def _print_json(value: Any) -> None:
     click.echo(json.dumps(value, ensure_ascii=False, indent=2))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, invoke_without_command=True)
 @click.version_option(__version__, prog_name="accountgraph")
-def cli() -> None:
-    """Ask who answers to whom in a security accountability framework, clause by clause."""
+@click.pass_context
+def cli(context: click.Context) -> None:
+    """Ask who answers to whom in a security accountability framework, clause by clause.
+
+    Without a command, serves the shipped WIPO graph (as `accountgraph serve`).
+    """
+    if context.invoked_subcommand is None:
+        context.invoke(serve)
 
 
 @cli.command()
@@ -317,6 +325,108 @@ def paths(
         )
 
     _run_with_store(data, store_spec, job)
+
+
+@cli.command()
+@_DATA_OPTION
+@_STORE_OPTION
+@click.option("--host", default=None, help="Interface to listen on. [default: 127.0.0.1]")
+@click.option("--port", type=click.IntRange(1, 65535), default=None, help="Port. [default: 8000]")
+@click.option("--max-query-depth", type=click.IntRange(1, 100), default=None)
+@click.option("--max-aliases", type=click.IntRange(1, 1000), default=None)
+@click.option("--max-tokens", type=click.IntRange(10, 1_000_000), default=None)
+def serve(
+    data: FilePath | None,
+    store_spec: str,
+    host: str | None,
+    port: int | None,
+    max_query_depth: int | None,
+    max_aliases: int | None,
+    max_tokens: int | None,
+) -> None:
+    """Serve the GraphQL API and the web page. Ctrl-C stops it.
+
+    Unset options come from ACCOUNTGRAPH_* environment variables (README, "Settings").
+    """
+    import uvicorn
+
+    from accountgraph.api.app import create_app
+
+    try:
+        settings = Settings.from_env()
+        settings = replace(
+            settings,
+            data=data or settings.data,
+            store=store_spec,
+            host=host or settings.host,
+            port=port or settings.port,
+        ).with_limits(max_depth=max_query_depth, max_aliases=max_aliases, max_tokens=max_tokens)
+        dataset = load_dataset(settings.data) if settings.store == "memory" else None
+    except AccountGraphError as error:
+        _fail(str(error))
+    url = f"http://{settings.host}:{settings.port}"
+    if dataset is not None:
+        click.echo(
+            f"accountgraph {__version__}: {dataset.name} — {len(dataset.parties)} parties, "
+            f"{len(dataset.edges)} edges — on the embedded store"
+        )
+    click.echo(f"Open {url}/  ·  GraphQL: {url}/graphql  ·  health: {url}/health")
+    click.echo("Press Ctrl-C to stop.")
+    app = create_app(settings, dataset=dataset)
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
+    click.echo("accountgraph stopped.")
+
+
+@cli.command()
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=FilePath),
+    default=None,
+    help="Write the SDL to this file instead of printing it.",
+)
+def schema(out: FilePath | None) -> None:
+    """Print the GraphQL schema (SDL). `accountgraph schema --out schema.graphql` refreshes
+    the committed copy."""
+    from accountgraph.api.schema import schema_sdl
+
+    sdl = schema_sdl()
+    if out is None:
+        click.echo(sdl, nl=False)
+    else:
+        out.write_text(sdl, encoding="utf-8")
+        click.echo(f"wrote {out}")
+
+
+@cli.command()
+@click.argument("document")
+@click.option("--variables", default=None, help="Variables as a JSON object.")
+@_DATA_OPTION
+@_STORE_OPTION
+def query(document: str, variables: str | None, data: FilePath | None, store_spec: str) -> None:
+    """Run a GraphQL DOCUMENT in-process and print the JSON answer (exit 1 on errors)."""
+    from accountgraph.api.context import ApiContext
+    from accountgraph.api.schema import build_schema
+
+    try:
+        values = json.loads(variables) if variables else None
+    except json.JSONDecodeError as error:
+        _fail(f"--variables is not valid JSON: {error}")
+    if values is not None and not isinstance(values, dict):
+        _fail("--variables must be a JSON object")
+
+    async def job(store: GraphStore) -> dict[str, Any]:
+        result = await build_schema().execute(
+            document, variable_values=values, context_value=ApiContext(store=store)
+        )
+        answer: dict[str, Any] = {"data": result.data}
+        if result.errors:
+            answer["errors"] = [e.formatted for e in result.errors]
+        return answer
+
+    answer = _run_with_store(data, store_spec, job)
+    _print_json(answer)
+    if "errors" in answer:
+        sys.exit(1)
 
 
 def main() -> None:

@@ -7,6 +7,7 @@ them into exit codes and GraphQL errors, the core never prints or exits::
     ├── DatasetError          a dataset file is unreadable or invalid (all its problems)
     ├── UnknownPartyError     an id names no party; carries the nearest ids
     ├── QueryLimitError       an argument is outside what a query allows
+    ├── ConfigurationError    a setting (environment variable) has a bad value
     └── StoreUnavailableError a graph database cannot be reached or refused us
 """
 
@@ -69,6 +70,15 @@ class QueryLimitError(AccountGraphError, ValueError):
         self.value = value
         self.allowed = allowed
         super().__init__(f"{argument}={value!r} is not allowed: {allowed}")
+
+
+class ConfigurationError(AccountGraphError, ValueError):
+    """A setting has a value it cannot take; the message names the setting and the value."""
+
+    def __init__(self, key: str, value: str, expected: str) -> None:
+        self.key = key
+        self.value = value
+        super().__init__(f"{key}={value!r} is not valid: expected {expected}")
 
 
 class StoreUnavailableError(AccountGraphError):

@@ -11,6 +11,12 @@ _TOKEN_BONUS = 0.25
 _TOKENS = re.compile(r"[^\W_]+")
 
 
+def name_key(name: str) -> str:
+    """How a typed id or alias is compared: case-folded, blanks as hyphens (``WIPO DG``
+    and ``wipo-dg`` are one key)."""
+    return "-".join(name.casefold().split())
+
+
 def _tokens(text: str) -> set[str]:
     return set(_TOKENS.findall(text))
 

@@ -46,7 +46,7 @@ from accountgraph.store._paths import (
     scope_order,
 )
 from accountgraph.store.base import PartyPage, StoreStats, check_bounds, check_page_size
-from accountgraph.suggest import closest
+from accountgraph.suggest import closest, name_key
 
 SUGGESTION_POOL = 5_000
 """How many ids, the nearest to an unknown one in sorted order, "did you mean" compares."""
@@ -287,7 +287,7 @@ class MemoryStore:
         if self._names is None:
             self._names = _NameIndex.of(self._parties.values())
         folded = party_id.casefold()
-        picks = dict.fromkeys(self._names.by_name.get(folded, ()))
+        picks = dict.fromkeys(self._names.by_name.get(name_key(party_id), ()))
         pool = self._ids
         if len(pool) > SUGGESTION_POOL:
             middle = bisect.bisect_left(pool, party_id)
@@ -358,7 +358,7 @@ class _NameIndex:
         by_name: dict[str, list[str]] = {}
         for party in parties:
             folded_ids[party.id] = party.id.casefold()
-            for name in {party.id.casefold(), *(alias.casefold() for alias in party.aliases)}:
+            for name in {name_key(party.id), *(name_key(alias) for alias in party.aliases)}:
                 by_name.setdefault(name, []).append(party.id)
         return cls(folded_ids, by_name)
 

@@ -1,0 +1,5 @@
+"""``python -m accountgraph`` runs the CLI."""
+
+from accountgraph.cli import main
+
+main()

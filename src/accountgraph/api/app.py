@@ -1,0 +1,124 @@
+"""The Starlette app: GraphQL at /graphql, health at /health, the web page at /."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+
+from accountgraph.api.context import ApiContext
+from accountgraph.api.limits import BodySizeLimitMiddleware
+from accountgraph.api.schema import build_schema
+from accountgraph.dataset import load_dataset
+from accountgraph.errors import AccountGraphError
+from accountgraph.model import Dataset
+from accountgraph.settings import Settings
+from accountgraph.store import open_store
+from accountgraph.store.base import GraphStore
+from accountgraph.web import WEB_DIR
+
+log = logging.getLogger("accountgraph.api")
+
+_CSP = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'"
+
+
+class GraphQLEndpoint(GraphQL[ApiContext, None]):
+    """Strawberry's ASGI app, with our store in the context and our console for browsers."""
+
+    async def get_context(self, request: Request | WebSocket, response: Any) -> ApiContext:
+        store: GraphStore = request.app.state.store
+        return ApiContext(store=store)
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        page = (WEB_DIR / "console" / "console.html").read_text(encoding="utf-8")
+        return HTMLResponse(page, headers={"Content-Security-Policy": _CSP})
+
+
+def store_label(spec: str) -> str:
+    """What /health calls the store: ``memory``, or the URL's scheme and host."""
+    return spec.split("@", 1)[-1] if "://" in spec else spec
+
+
+async def health(request: Request) -> JSONResponse:
+    store: GraphStore = request.app.state.store
+    label = store_label(request.app.state.settings.store)
+    try:
+        stats = await store.stats()
+    except AccountGraphError as error:
+        return JSONResponse(
+            {"status": "unavailable", "store": label, "reason": str(error)}, status_code=503
+        )
+    return JSONResponse(
+        {
+            "status": "ok",
+            "store": label,
+            "dataset": stats.dataset,
+            "parties": stats.parties,
+            "edges": stats.edges,
+            "responsibilities": stats.responsibilities,
+        }
+    )
+
+
+async def home(request: Request) -> HTMLResponse:
+    page = (WEB_DIR / "home" / "home.html").read_text(encoding="utf-8")
+    return HTMLResponse(page, headers={"Content-Security-Policy": _CSP})
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    dataset: Dataset | None = None,
+    store: GraphStore | None = None,
+) -> Starlette:
+    """The whole web application.
+
+    Args:
+        settings: server settings; from the environment when omitted.
+        dataset: the dataset to serve on the embedded store (else ``settings.data``).
+        store: an open store to serve; the app then neither opens nor closes one.
+    """
+    settings = settings or Settings.from_env()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if store is not None:
+            app.state.store = store
+            yield
+            return
+        data = dataset
+        if data is None and settings.store == "memory":
+            data = load_dataset(settings.data)
+        opened = open_store(settings.store, data)
+        app.state.store = opened
+        try:
+            yield
+        finally:
+            await opened.close()
+
+    graphql = GraphQLEndpoint(build_schema(settings.limits), graphql_ide="graphiql")
+    app = Starlette(
+        routes=[
+            Route("/", home, methods=["GET"]),
+            Route("/health", health, methods=["GET"]),
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            *(
+                Mount(f"/static/{page}", StaticFiles(directory=WEB_DIR / page))
+                for page in ("home", "console")
+            ),
+        ],
+        middleware=[Middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)],
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    return app

@@ -1,0 +1,48 @@
+"""What every resolver gets: the store, a party loader, and errors to report beside data."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from graphql import GraphQLError
+from strawberry.dataloader import DataLoader
+from strawberry.types import Info
+
+from accountgraph.errors import UnknownPartyError
+from accountgraph.model import Party
+from accountgraph.store.base import GraphStore
+
+
+@dataclass
+class ApiContext:
+    """Built once per request, so the loader's cache lives exactly as long as the request."""
+
+    store: GraphStore
+    parties: DataLoader[str, Party | None] = field(init=False)
+    reported: list[GraphQLError] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        async def load(ids: Sequence[str]) -> list[Party | None]:
+            return await self.store.get_parties(list(ids))
+
+        self.parties = DataLoader(load_fn=load)
+
+    async def party(self, party_id: str) -> Party:
+        """A party the graph is known to hold (an edge's end, a path's node)."""
+        found = await self.parties.load(party_id)
+        if found is None:
+            raise UnknownPartyError(party_id)
+        return found
+
+    def report(self, info: Info[ApiContext, None], error: Exception) -> None:
+        """Add ``error`` to the response's errors while the field still answers (null, [])."""
+        extensions: dict[str, object] = {"code": type(error).__name__}
+        if isinstance(error, UnknownPartyError):
+            extensions["suggestions"] = error.suggestions
+        self.reported.append(
+            GraphQLError(str(error), path=info.path.as_list(), extensions=extensions)
+        )
+
+
+Info_ = Info[ApiContext, None]

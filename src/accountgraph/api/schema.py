@@ -1,0 +1,265 @@
+"""The GraphQL schema: the Query type, its limits, and how errors reach the client."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import partial
+from typing import Annotated
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import (
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    SchemaExtension,
+    ValidationCache,
+)
+from strawberry.types import ExecutionContext
+
+from accountgraph.api.context import ApiContext, Info_
+from accountgraph.api.pagination import (
+    PageInfo,
+    PartyConnection,
+    PartyEdge,
+    decode_cursor,
+    encode_cursor,
+)
+from accountgraph.api.types import (
+    Actor,
+    Body,
+    Party,
+    PartyKind,
+    Path,
+    Relation,
+    wrap_party,
+)
+from accountgraph.errors import AccountGraphError, UnknownPartyError
+from accountgraph.settings import QueryLimits
+from accountgraph.store.base import MAX_DEPTH, MAX_PAGE, MAX_PATHS, check_page_size
+
+
+@strawberry.type(description="The dataset the API serves, and how much it holds.")
+class DatasetInfo:
+    name: str = strawberry.field(description="The dataset's name, e.g. wipo-a46-11.")
+    parties: int = strawberry.field(description="Number of parties.")
+    edges: int = strawberry.field(description="Number of edges.")
+    responsibilities: int = strawberry.field(description="Number of responsibilities.")
+
+
+def _given(value: int | None, default: int) -> int:
+    """An argument's value; the schema default when a client passed null explicitly."""
+    return default if value is None else value
+
+
+def _id_help(what: str) -> str:
+    return f"Id of the {what}, e.g. wipo-head-sscs."
+
+
+DEPTH_HELP = f"Longest path followed, 1 to {MAX_DEPTH}."
+FIRST_PATHS_HELP = f"Most paths returned, 1 to {MAX_PATHS}."
+
+
+@strawberry.type(description="Questions about the accountability graph.")
+class Query:
+    @strawberry.field(description="One party by id; null (with an error naming it) if unknown.")
+    async def party(
+        self,
+        info: Info_,
+        id: Annotated[strawberry.ID, strawberry.argument(description=_id_help("party"))],
+    ) -> Party | None:
+        found = await info.context.parties.load(str(id))
+        if found is None:
+            store = info.context.store
+            info.context.report(info, UnknownPartyError(str(id), await store.suggest_ids(str(id))))
+            return None
+        return wrap_party(found)
+
+    @strawberry.field(
+        description=f"Parties in id order, one page at a time (at most {MAX_PAGE} a page)."
+    )
+    async def parties(
+        self,
+        info: Info_,
+        kind: Annotated[
+            PartyKind | None,  # type: ignore[valid-type]
+            strawberry.argument(description="Only parties of this kind."),
+        ] = None,
+        search: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Case-insensitive text found in the id, an alias, or a name in "
+                "any language."
+            ),
+        ] = None,
+        first: Annotated[
+            int | None, strawberry.argument(description=f"Page size, 0 to {MAX_PAGE}.")
+        ] = 50,
+        after: Annotated[
+            str | None,
+            strawberry.argument(description="Cursor after which the page starts (endCursor)."),
+        ] = None,
+    ) -> PartyConnection:
+        first = _given(first, 50)
+        check_page_size(first)
+        after_id = decode_cursor(after) if after is not None else None
+        store = info.context.store
+        page = await store.list_parties(kind=kind, search=search, first=first, after=after_id)
+        total = await store.count_parties(kind=kind, search=search)
+        edges = [PartyEdge(cursor=encode_cursor(p.id), node=wrap_party(p)) for p in page.parties]
+        return PartyConnection(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=page.has_next,
+                has_previous_page=after is not None,
+                start_cursor=edges[0].cursor if edges else None,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
+            total_count=total,
+        )
+
+    @strawberry.field(
+        description="Every chain up ACCOUNTABLE_TO from a party to parties that answer to no "
+        "one in the graph, shortest first, each step with its clause. Empty for a party that "
+        "answers to no one."
+    )
+    async def accountability_chains(
+        self,
+        info: Info_,
+        id: Annotated[strawberry.ID, strawberry.argument(description=_id_help("party"))],
+        max_depth: Annotated[int | None, strawberry.argument(description=DEPTH_HELP)] = 16,
+        first: Annotated[int | None, strawberry.argument(description=FIRST_PATHS_HELP)] = 100,
+    ) -> list[Path]:
+        try:
+            found = await info.context.store.accountability_chains(
+                str(id), max_depth=_given(max_depth, 16), max_paths=_given(first, 100)
+            )
+        except UnknownPartyError as error:
+            info.context.report(info, error)
+            return []
+        return [Path(domain=p) for p in found]
+
+    @strawberry.field(
+        description="Every path along DELEGATES_TO from a party to where delegation stops, "
+        "each step with its clause."
+    )
+    async def delegation_ends(
+        self,
+        info: Info_,
+        id: Annotated[strawberry.ID, strawberry.argument(description=_id_help("delegator"))],
+        scope: Annotated[
+            str | None,
+            strawberry.argument(description="Only delegations of this scope, e.g. security."),
+        ] = None,
+        max_depth: Annotated[int | None, strawberry.argument(description=DEPTH_HELP)] = 16,
+        first: Annotated[int | None, strawberry.argument(description=FIRST_PATHS_HELP)] = 100,
+    ) -> list[Path]:
+        try:
+            found = await info.context.store.delegation_ends(
+                str(id),
+                scope=scope,
+                max_depth=_given(max_depth, 16),
+                max_paths=_given(first, 100),
+            )
+        except UnknownPartyError as error:
+            info.context.report(info, error)
+            return []
+        return [Path(domain=p) for p in found]
+
+    @strawberry.field(
+        description="Directed paths from one party to another over chosen relations: the "
+        "shortest first, then longer simple paths."
+    )
+    async def paths(
+        self,
+        info: Info_,
+        from_id: Annotated[strawberry.ID, strawberry.argument(description=_id_help("start"))],
+        to_id: Annotated[strawberry.ID, strawberry.argument(description=_id_help("end"))],
+        relations: Annotated[
+            list[Relation] | None,  # type: ignore[valid-type]
+            strawberry.argument(description="Relations to follow; every relation when omitted."),
+        ] = None,
+        max_depth: Annotated[int | None, strawberry.argument(description=DEPTH_HELP)] = 8,
+        first: Annotated[int | None, strawberry.argument(description=FIRST_PATHS_HELP)] = 50,
+    ) -> list[Path]:
+        try:
+            found = await info.context.store.paths(
+                str(from_id),
+                str(to_id),
+                relations=relations,
+                max_depth=_given(max_depth, 8),
+                max_paths=_given(first, 50),
+            )
+        except UnknownPartyError as error:
+            info.context.report(info, error)
+            return []
+        return [Path(domain=p) for p in found]
+
+    @strawberry.field(description="The dataset served, with counts.")
+    async def dataset(self, info: Info_) -> DatasetInfo:
+        stats = await info.context.store.stats()
+        return DatasetInfo(
+            name=stats.dataset,
+            parties=stats.parties,
+            edges=stats.edges,
+            responsibilities=stats.responsibilities,
+        )
+
+
+class ReportedErrors(SchemaExtension):
+    """Adds the errors resolvers reported (unknown ids) to the response beside the data."""
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        context = self.execution_context.context
+        result = self.execution_context.result
+        if isinstance(context, ApiContext) and context.reported and result is not None:
+            errors = getattr(result, "errors", None)
+            result.errors = [*(errors or []), *context.reported]
+
+
+def _mask_unexpected(error: GraphQLError) -> bool:
+    """Hide the text of errors we did not raise on purpose; ours are written for people."""
+    original = error.original_error
+    return original is not None and not isinstance(original, AccountGraphError | GraphQLError)
+
+
+class AccountGraphSchema(strawberry.Schema):
+    """Logs only the errors that are the server's fault; a client's mistakes are answered,
+    not logged."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        unexpected = [e for e in errors if _mask_unexpected(e)]
+        if unexpected:
+            super().process_errors(unexpected, execution_context)
+
+
+def build_schema(limits: QueryLimits | None = None) -> strawberry.Schema:
+    """The schema, with the document limits and caches installed."""
+    limits = limits or QueryLimits()
+    return AccountGraphSchema(
+        query=Query,
+        types=[Actor, Body],
+        extensions=[
+            partial(QueryDepthLimiter, max_depth=limits.max_depth),
+            partial(MaxAliasesLimiter, max_alias_count=limits.max_aliases),
+            partial(MaxTokensLimiter, max_token_count=limits.max_tokens),
+            partial(ParserCache, maxsize=256),
+            partial(ValidationCache, maxsize=256),
+            ReportedErrors,
+            partial(
+                MaskErrors,
+                should_mask_error=_mask_unexpected,
+                error_message="internal error; the server log has the details",
+            ),
+        ],
+    )
+
+
+def schema_sdl() -> str:
+    """The schema as SDL, as committed in ``schema.graphql``."""
+    return build_schema().as_str() + "\n"

@@ -1,0 +1,325 @@
+"""GraphQL types built from model objects. Names and shapes follow the query contract."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import strawberry
+from strawberry import Private
+
+from accountgraph import model
+from accountgraph.api.context import Info_
+from accountgraph.errors import QueryLimitError
+
+PartyKind = strawberry.enum(
+    model.PartyKind,
+    name="PartyKind",
+    description="What sort of party a node is: offices, roles, groups and governments are "
+    "actors; bodies and units are bodies.",
+)
+Relation = strawberry.enum(
+    model.Relation,
+    name="Relation",
+    description="Relationship types, read left to right: (a)-[RELATION]->(b).",
+)
+Direction = strawberry.enum(
+    model.Direction,
+    name="Direction",
+    description="Edges leaving a party (OUT), arriving at it (IN), or both.",
+)
+
+LANG_HELP = "Language code: en or zh. Falls back to English when a text is missing."
+
+
+def check_lang(lang: str | None, default: str = model.FALLBACK_LANGUAGE) -> str:
+    """``lang`` if it is a language the API serves (``default`` when null), else an error."""
+    if lang is None:
+        return default
+    if lang not in model.LANGUAGES:
+        allowed = ", ".join(model.LANGUAGES)
+        raise QueryLimitError("lang", lang, f"one of {allowed}")
+    return lang
+
+
+def in_lang(text: model.Text | None, lang: str | None, default: str = "en") -> str | None:
+    return None if text is None else text.get(check_lang(lang, default))
+
+
+def wrap_party(party: model.Party) -> Party:
+    """The GraphQL object of a party: a Body for bodies and units, an Actor otherwise."""
+    if party.kind.label == "Body":
+        return Body(domain=party)
+    return Actor(domain=party)
+
+
+@strawberry.type(description="A document and section a statement comes from.")
+class Citation:
+    domain: Private[model.Citation]
+
+    @strawberry.field(description="Symbol of the document, e.g. A/46/11.")
+    def document(self) -> str:
+        return self.domain.document
+
+    @strawberry.field(description="Section of the document, e.g. III.A.1, III.B.2(h), I(d).")
+    def section(self) -> str:
+        return self.domain.section
+
+    @strawberry.field(
+        description="The clause's words. Chinese (zh) is the document's own text; "
+        "English is a rendering."
+    )
+    def text(
+        self, lang: Annotated[str | None, strawberry.argument(description=LANG_HELP)] = "zh"
+    ) -> str | None:
+        return in_lang(self.domain.text, lang, "zh")
+
+
+@strawberry.type(description="A property the document states about a party, with its source.")
+class Fact:
+    domain: Private[model.Fact]
+
+    @strawberry.field(description="What the fact is about, e.g. rank, meets, chair.")
+    def name(self) -> str:
+        return self.domain.name
+
+    @strawberry.field(description="The value, as text (numbers and booleans spelt out).")
+    def value(self) -> str:
+        value = self.domain.value
+        return str(value).lower() if isinstance(value, bool) else str(value)
+
+    @strawberry.field(description="The clause the fact comes from.")
+    def source(self) -> Citation:
+        return Citation(domain=self.domain.citation)
+
+
+@strawberry.type(description="A cited relation from one party to another.")
+class Edge:
+    domain: Private[model.Edge]
+
+    @strawberry.field(description="The relationship type.")
+    def relation(self) -> Relation:  # type: ignore[valid-type]
+        return self.domain.relation
+
+    @strawberry.field(name="from", description="The party the edge leaves.")
+    async def from_(self, info: Info_) -> Party:
+        return wrap_party(await info.context.party(self.domain.source))
+
+    @strawberry.field(description="The party the edge arrives at.")
+    async def to(self, info: Info_) -> Party:
+        return wrap_party(await info.context.party(self.domain.target))
+
+    @strawberry.field(description="The clause the edge rests on (the first, when several).")
+    def source(self) -> Citation:
+        return Citation(domain=self.domain.citation)
+
+    @strawberry.field(description="Every clause the edge rests on.")
+    def sources(self) -> list[Citation]:
+        return [Citation(domain=c) for c in self.domain.citations]
+
+    @strawberry.field(description="What a delegation covers, e.g. security; null otherwise.")
+    def scope(self) -> str | None:
+        return self.domain.scope
+
+    @strawberry.field(description="How the dataset reads the clause, when it needed reading.")
+    def note(
+        self, lang: Annotated[str | None, strawberry.argument(description=LANG_HELP)] = "en"
+    ) -> str | None:
+        return in_lang(self.domain.note, lang)
+
+
+@strawberry.type(description="A duty the document lays on a party.")
+class Responsibility:
+    domain: Private[model.Responsibility]
+
+    @strawberry.field(description="The duty's section, e.g. III.A.3(f).")
+    def code(self) -> str:
+        return self.domain.code
+
+    @strawberry.field(description="The duty's words.")
+    def text(
+        self, lang: Annotated[str | None, strawberry.argument(description=LANG_HELP)] = "en"
+    ) -> str:
+        return str(in_lang(self.domain.text, lang))
+
+    @strawberry.field(description="Who holds the duty.")
+    async def holder(self, info: Info_) -> Party:
+        return wrap_party(await info.context.party(self.domain.holder))
+
+    @strawberry.field(description="The duty as a citation of its document and section.")
+    def source(self) -> Citation:
+        return Citation(domain=self.domain.citation)
+
+    @strawberry.field(description="How the dataset reads the duty, when it needed reading.")
+    def note(
+        self, lang: Annotated[str | None, strawberry.argument(description=LANG_HELP)] = "en"
+    ) -> str | None:
+        return in_lang(self.domain.note, lang)
+
+
+@strawberry.type(description="A walk through the graph: nodes[i] -edges[i]- nodes[i+1].")
+class Path:
+    domain: Private[model.Path]
+
+    @strawberry.field(description="The parties along the path, from start to end.")
+    async def nodes(self, info: Info_) -> list[Party]:
+        found = await info.context.parties.load_many(list(self.domain.nodes))
+        return [wrap_party(p) for p in found if p is not None]
+
+    @strawberry.field(description="The edges between consecutive nodes, each with its clause.")
+    def edges(self) -> list[Edge]:
+        return [Edge(domain=e) for e in self.domain.edges]
+
+    @strawberry.field(description="Number of edges (steps) in the path.")
+    def length(self) -> int:
+        return self.domain.length
+
+    @strawberry.field(description="The party the path starts from.")
+    async def start(self, info: Info_) -> Party:
+        return wrap_party(await info.context.party(self.domain.start))
+
+    @strawberry.field(description="The party the path ends at.")
+    async def end(self, info: Info_) -> Party:
+        return wrap_party(await info.context.party(self.domain.end))
+
+
+TRANSITIVE_HELP = "Follow the relation any number of steps, not only one."
+
+
+@strawberry.interface(description="A node of the graph: an office, role, group, body, …")
+class Party:
+    domain: Private[model.Party]
+
+    @strawberry.field(description="Stable kebab-case id, e.g. wipo-director-general.")
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(self.domain.id)
+
+    @strawberry.field(description="What sort of party this is.")
+    def kind(self) -> PartyKind:  # type: ignore[valid-type]
+        return self.domain.kind
+
+    @strawberry.field(description="The party's name.")
+    def name(
+        self, lang: Annotated[str | None, strawberry.argument(description=LANG_HELP)] = "en"
+    ) -> str:
+        return str(in_lang(self.domain.name, lang))
+
+    @strawberry.field(description="Other names and abbreviations (SMG, CSA, DO, …).")
+    def aliases(self) -> list[str]:
+        return list(self.domain.aliases)
+
+    @strawberry.field(description="A short description, when the dataset gives one.")
+    def description(
+        self, lang: Annotated[str | None, strawberry.argument(description=LANG_HELP)] = "en"
+    ) -> str | None:
+        return in_lang(self.domain.description, lang)
+
+    @strawberry.field(description="Properties the document states (rank, meeting cadence, …).")
+    def facts(self) -> list[Fact]:
+        return [Fact(domain=f) for f in self.domain.facts]
+
+    @strawberry.field(
+        description="Declared by the dataset to answer to no one modelled in it "
+        "(e.g. the Member States)."
+    )
+    def apex(self) -> bool:
+        return self.domain.apex
+
+    @strawberry.field(description="First day the party takes part in the graph, if dated.")
+    def valid_from(self) -> dt.date | None:
+        return self.domain.validity.valid_from
+
+    @strawberry.field(description="Last day the party takes part in the graph, if dated.")
+    def valid_to(self) -> dt.date | None:
+        return self.domain.validity.valid_to
+
+    @strawberry.field(description="Whom this party answers to (ACCOUNTABLE_TO, outgoing).")
+    async def accountable_to(
+        self,
+        info: Info_,
+        transitive: Annotated[
+            bool | None, strawberry.argument(description=TRANSITIVE_HELP)
+        ] = False,
+    ) -> list[Party]:
+        found = await info.context.store.neighbours(
+            self.domain.id,
+            model.Relation.ACCOUNTABLE_TO,
+            model.Direction.OUT,
+            transitive=bool(transitive),
+        )
+        return [wrap_party(p) for p in found]
+
+    @strawberry.field(description="Who answers to this party (ACCOUNTABLE_TO, incoming).")
+    async def holds_accountable(
+        self,
+        info: Info_,
+        transitive: Annotated[
+            bool | None, strawberry.argument(description=TRANSITIVE_HELP)
+        ] = False,
+    ) -> list[Party]:
+        found = await info.context.store.neighbours(
+            self.domain.id,
+            model.Relation.ACCOUNTABLE_TO,
+            model.Direction.IN,
+            transitive=bool(transitive),
+        )
+        return [wrap_party(p) for p in found]
+
+    @strawberry.field(description="Whom this party reports to (REPORTS_TO, outgoing).")
+    async def reports_to(self, info: Info_) -> list[Party]:
+        found = await info.context.store.neighbours(
+            self.domain.id, model.Relation.REPORTS_TO, model.Direction.OUT
+        )
+        return [wrap_party(p) for p in found]
+
+    @strawberry.field(description="The bodies this party sits on (MEMBER_OF, outgoing).")
+    async def member_of(self, info: Info_) -> list[Body]:
+        found = await info.context.store.neighbours(
+            self.domain.id, model.Relation.MEMBER_OF, model.Direction.OUT
+        )
+        return [Body(domain=p) for p in found if p.kind.label == "Body"]
+
+    @strawberry.field(description="The duties the document lays on this party, in its order.")
+    async def responsibilities(self, info: Info_) -> list[Responsibility]:
+        duties = await info.context.store.responsibilities(self.domain.id)
+        return [Responsibility(domain=d) for d in duties]
+
+    @strawberry.field(description="This party's edges, ordered by relation then other party.")
+    async def edges(
+        self,
+        info: Info_,
+        direction: Annotated[
+            Direction | None,  # type: ignore[valid-type]
+            strawberry.argument(description="Which edges: OUT (default), IN or BOTH."),
+        ] = model.Direction.OUT,
+        relations: Annotated[
+            list[Relation] | None,  # type: ignore[valid-type]
+            strawberry.argument(description="Only these relations; all when omitted."),
+        ] = None,
+    ) -> list[Edge]:
+        found = await info.context.store.edges(
+            self.domain.id, direction or model.Direction.OUT, relations
+        )
+        return [Edge(domain=e) for e in found]
+
+
+@strawberry.type(description="An office, role, group or government.")
+class Actor(Party):
+    pass
+
+
+@strawberry.type(description="A body or unit: it can have members and a chair.")
+class Body(Party):
+    @strawberry.field(description="Who sits on this body (MEMBER_OF, incoming).")
+    async def members(self, info: Info_) -> list[Party]:
+        found = await info.context.store.neighbours(
+            self.domain.id, model.Relation.MEMBER_OF, model.Direction.IN
+        )
+        return [wrap_party(p) for p in found]
+
+    @strawberry.field(description="Who chairs this body (CHAIRS, incoming); null when no one.")
+    async def chair(self, info: Info_) -> Party | None:
+        found = await info.context.store.neighbours(
+            self.domain.id, model.Relation.CHAIRS, model.Direction.IN
+        )
+        return wrap_party(found[0]) if found else None

@@ -1,0 +1,77 @@
+"""Settings read from ``ACCOUNTGRAPH_*`` environment variables into one typed object."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from accountgraph.errors import ConfigurationError
+
+
+@dataclass(frozen=True, slots=True)
+class QueryLimits:
+    """How big a GraphQL document may be."""
+
+    max_depth: int = 15
+    max_aliases: int = 30
+    max_tokens: int = 5000
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything the server needs to know; the CLI's flags override these."""
+
+    data: Path | None = None
+    """Dataset file for the embedded store; ``None`` is the shipped WIPO dataset."""
+    store: str = "memory"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    limits: QueryLimits = field(default_factory=QueryLimits)
+    max_body_bytes: int = 64 * 1024
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Settings from the environment; a bad value names its variable and the value."""
+        env = os.environ if env is None else env
+        defaults = cls()
+        data = env.get("ACCOUNTGRAPH_DATA")
+        return cls(
+            data=Path(data) if data else None,
+            store=env.get("ACCOUNTGRAPH_STORE", defaults.store),
+            host=env.get("ACCOUNTGRAPH_HOST", defaults.host),
+            port=_integer(env, "ACCOUNTGRAPH_PORT", defaults.port, 1, 65535),
+            limits=QueryLimits(
+                max_depth=_integer(
+                    env, "ACCOUNTGRAPH_MAX_QUERY_DEPTH", defaults.limits.max_depth, 1, 100
+                ),
+                max_aliases=_integer(
+                    env, "ACCOUNTGRAPH_MAX_ALIASES", defaults.limits.max_aliases, 1, 1000
+                ),
+                max_tokens=_integer(
+                    env, "ACCOUNTGRAPH_MAX_TOKENS", defaults.limits.max_tokens, 10, 1_000_000
+                ),
+            ),
+            max_body_bytes=_integer(
+                env, "ACCOUNTGRAPH_MAX_BODY_BYTES", defaults.max_body_bytes, 256, 64 * 1024**2
+            ),
+        )
+
+    def with_limits(self, **changes: int | None) -> Settings:
+        """A copy with the given limits changed; ``None`` keeps a limit as it is."""
+        given = {k: v for k, v in changes.items() if v is not None}
+        return replace(self, limits=replace(self.limits, **given))
+
+
+def _integer(env: Mapping[str, str], key: str, default: int, low: int, high: int) -> int:
+    raw = env.get(key)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigurationError(key, raw, "an integer") from None
+    if not low <= value <= high:
+        raise ConfigurationError(key, raw, f"an integer from {low} to {high}")
+    return value
