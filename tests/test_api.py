@@ -453,3 +453,12 @@ def test_a_repeated_document_is_parsed_once(gql: GraphQLClient) -> None:
     hits = cache.cache_info().hits
     gql.data(document)
     assert cache.cache_info().hits == hits + 1
+
+
+def test_a_shared_link_opens_the_console_not_json(http: TestClient) -> None:
+    response = http.get(
+        "/graphql", params={"query": "{ dataset { name } }"}, headers={"Accept": "text/html"}
+    )
+    assert "text/html" in response.headers["content-type"]
+    curl = http.get("/graphql", params={"query": "{ dataset { name } }"}, headers={"Accept": "*/*"})
+    assert curl.json() == {"data": {"dataset": {"name": "wipo-a46-11"}}}

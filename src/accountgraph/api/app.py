@@ -15,6 +15,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.http.base import BaseRequestProtocol
 
 from accountgraph.api.context import ApiContext
 from accountgraph.api.limits import BodySizeLimitMiddleware
@@ -38,6 +39,16 @@ class GraphQLEndpoint(GraphQL[ApiContext, None]):
     async def get_context(self, request: Request | WebSocket, response: Any) -> ApiContext:
         store: GraphStore = request.app.state.store
         return ApiContext(store=store)
+
+    def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
+        """A browser opening ``/graphql?query=…`` (a shared link) gets the console showing
+        that query, not JSON; clients that accept anything (curl) get JSON as usual."""
+        accept = request.headers.get("accept", "")
+        if request.method != "GET":
+            return False
+        return "text/html" in accept or (
+            "*/*" in accept and request.query_params.get("query") is None
+        )
 
     async def render_graphql_ide(self, request: Request) -> Response:
         page = (WEB_DIR / "console" / "console.html").read_text(encoding="utf-8")
