@@ -1,0 +1,1 @@
+"""Graph database servers the Cypher store talks to, each behind :class:`CypherBackend`."""
