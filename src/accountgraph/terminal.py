@@ -57,23 +57,25 @@ def label(party: Party, lang: str) -> str:
     return f"{party.name.get(lang)} ({party.id})"
 
 
+def _party_cell(party: Party, lang: str) -> RichText:
+    cell = RichText(str(party.name.get(lang)))
+    cell.append(f"\n{party.id}", style="dim")
+    return cell
+
+
 def path_table(path: Path, parties: Mapping[str, Party], lang: str, title: str) -> Table:
     """One row per party along the path; each row after the first says which edge led there."""
     table = Table(title=title, title_justify="left")
     table.add_column(_h(lang, "step"), justify="right")
     table.add_column(_h(lang, "party"), overflow="fold", ratio=3)
-    table.add_column(_h(lang, "id"), overflow="fold", ratio=2, style="dim")
-    table.add_column(_h(lang, "relation"), overflow="fold", ratio=2)
-    table.add_column(_h(lang, "section"), overflow="fold", ratio=2)
-    start = parties[path.start]
-    table.add_row("0", str(start.name.get(lang)), start.id, "", "")
+    table.add_column(_h(lang, "relation"), no_wrap=True)
+    table.add_column(_h(lang, "section"), overflow="fold", ratio=1)
+    table.add_row("0", _party_cell(parties[path.start], lang), "", "")
     for number, edge in enumerate(path.edges, start=1):
         arrow = "→" if edge.source == path.nodes[number - 1] else "←"
         relation = f"{arrow} {edge.relation.phrase}" + (f" [{edge.scope}]" if edge.scope else "")
         reached = parties[path.nodes[number]]
-        table.add_row(
-            str(number), str(reached.name.get(lang)), reached.id, relation, sections(edge)
-        )
+        table.add_row(str(number), _party_cell(reached, lang), relation, sections(edge))
     return table
 
 
