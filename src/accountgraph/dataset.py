@@ -137,6 +137,7 @@ def _party(party: dict[str, Any], symbol: str) -> Party:
         description=_optional_text(party.get("description")),
         facts=_facts(party.get("facts", []), symbol),
         apex=party.get("apex", False),
+        apex_reason=_optional_text(party.get("apex_reason")),
         validity=_validity(party),
     )
 

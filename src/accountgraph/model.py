@@ -152,6 +152,8 @@ class Party:
     facts: tuple[Fact, ...] = ()
     apex: bool = False
     """Declared by the dataset to answer to no one modelled in it (e.g. the Member States)."""
+    apex_reason: Text | None = None
+    """Why the dataset declares the party apex, for auditors."""
     validity: Validity = ALWAYS
 
     def fact(self, name: str) -> Fact | None:
@@ -254,6 +256,21 @@ class Dataset:
 
     def party(self, party_id: str) -> Party | None:
         return self._by_id.get(party_id)
+
+    def as_of(self, day: dt.date) -> Dataset:
+        """The dataset as it stood on ``day``: parties and edges valid then, and edges
+        only between parties valid then. Duties stay, so a duty whose holder is gone shows.
+        """
+        parties = tuple(p for p in self.parties if p.validity.holds_on(day))
+        present = {p.id for p in parties}
+        edges = tuple(
+            e
+            for e in self.edges
+            if e.validity.holds_on(day) and e.source in present and e.target in present
+        )
+        return Dataset(
+            self.name, self.title, self.document, parties, edges, self.responsibilities
+        )
 
     @property
     def party_ids(self) -> Iterable[str]:

@@ -50,6 +50,7 @@ def party_json(party: Party) -> JSONDict:
         "aliases": list(party.aliases),
         "description": text_json(party.description),
         "apex": party.apex,
+        "apex_reason": text_json(party.apex_reason),
         "facts": [fact_json(f) for f in party.facts],
         **validity_json(party.validity),
     }
