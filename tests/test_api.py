@@ -8,18 +8,31 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from accountgraph.api.app import create_app
+from accountgraph.api.app import create_app, store_label
 from accountgraph.dataset import load_dataset
 from accountgraph.model import Party
 from accountgraph.settings import QueryLimits, Settings
+from accountgraph.store import open_store
 from accountgraph.store.memory import MemoryStore
 from tests.api_client import GraphQLClient
+from tests.conftest import STORE_KINDS, STORE_TIMEOUT, fresh_store_url, load_into
 
 
-@pytest.fixture(scope="module")
-def http() -> Iterator[TestClient]:
-    with TestClient(create_app(Settings())) as client:
+@pytest.fixture(scope="module", params=STORE_KINDS)
+def http(request: pytest.FixtureRequest) -> Iterator[TestClient]:
+    """The app on each kind of store, holding the shipped WIPO dataset."""
+    kind: str = request.param
+    if kind == "memory":
+        with TestClient(create_app(Settings())) as client:
+            yield client
+        return
+    url = fresh_store_url(request, kind, "api")
+    load_into(url, load_dataset())
+    store = open_store(url, timeout=STORE_TIMEOUT)
+    with TestClient(create_app(Settings(store=url), store=store)) as client:
         yield client
+        assert client.portal is not None
+        client.portal.call(store.close)
 
 
 @pytest.fixture(scope="module")
@@ -403,7 +416,7 @@ def test_health_names_the_store_and_counts(http: TestClient) -> None:
     assert response.status_code == 200
     assert response.json() == {
         "status": "ok",
-        "store": "memory",
+        "store": store_label(http.app.state.settings.store),  # type: ignore[attr-defined]
         "dataset": "wipo-a46-11",
         "parties": 26,
         "edges": 58,

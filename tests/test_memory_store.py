@@ -27,7 +27,7 @@ def test_the_memory_store_needs_a_dataset() -> None:
         open_store("memory")
 
 
-@pytest.mark.parametrize("spec", ["neo4j://localhost:7687", "falkordb://x", "", "Memory"])
+@pytest.mark.parametrize("spec", ["postgres://localhost:5432", "redis://x", "", "Memory"])
 def test_other_stores_are_unavailable(spec: str) -> None:
     with pytest.raises(StoreUnavailableError, match="expected 'memory'") as raised:
         open_store(spec, graphs.chain())

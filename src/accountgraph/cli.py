@@ -20,8 +20,10 @@ from accountgraph.errors import AccountGraphError, UnknownPartyError
 from accountgraph.model import LANGUAGES, Direction, Party, Path, Relation
 from accountgraph.model_json import edge_json, party_json, path_json, responsibility_json
 from accountgraph.settings import Settings
-from accountgraph.store import open_store
+from accountgraph.store import DEFAULT_TIMEOUT, open_backend, open_store
 from accountgraph.store.base import GraphStore
+from accountgraph.store.importer import DEFAULT_BATCH_SIZE, LoadReport
+from accountgraph.store.urls import redact
 from accountgraph.terminal import party_card, print_paths
 
 T = TypeVar("T")
@@ -40,7 +42,21 @@ _STORE_OPTION = click.option(
     envvar="ACCOUNTGRAPH_STORE",
     default="memory",
     show_default=True,
-    help="Where the graph lives: 'memory' (embedded, loads --data).",
+    help=(
+        "Where the graph lives: 'memory' (embedded, loads --data) or a graph database URL "
+        "(falkordb://host:port/graph, neo4j://host:port, bolt://host:port; "
+        "load it first with `accountgraph load`)."
+    ),
+)
+_STORE_TIMEOUT_OPTION = click.option(
+    "--store-timeout",
+    "store_timeout",
+    type=click.FloatRange(0.1, 3600),
+    envvar="ACCOUNTGRAPH_STORE_TIMEOUT",
+    default=DEFAULT_TIMEOUT,
+    show_default=True,
+    metavar="SECONDS",
+    help="How long a graph database server has to answer.",
 )
 _LANG_OPTION = click.option(
     "--lang",
@@ -63,11 +79,14 @@ def _fail(message: str) -> NoReturn:
 
 
 def _run_with_store(
-    data: FilePath | None, store_spec: str, job: Callable[[GraphStore], Awaitable[T]]
+    data: FilePath | None,
+    store_spec: str,
+    store_timeout: float,
+    job: Callable[[GraphStore], Awaitable[T]],
 ) -> T:
     async def run() -> T:
         dataset = load_dataset(data) if store_spec == "memory" else None
-        store = open_store(store_spec, dataset)
+        store = open_store(store_spec, dataset, timeout=store_timeout)
         try:
             return await job(store)
         finally:
@@ -145,9 +164,17 @@ def check(dataset: FilePath | None, as_json: bool) -> None:
 @click.argument("party_id", metavar="ID")
 @_DATA_OPTION
 @_STORE_OPTION
+@_STORE_TIMEOUT_OPTION
 @_LANG_OPTION
 @_JSON_OPTION
-def show(party_id: str, data: FilePath | None, store_spec: str, lang: str, as_json: bool) -> None:
+def show(
+    party_id: str,
+    data: FilePath | None,
+    store_spec: str,
+    store_timeout: float,
+    lang: str,
+    as_json: bool,
+) -> None:
     """Show a party: names, kind, facts, edges with their sections, duties."""
 
     async def job(store: GraphStore) -> None:
@@ -166,7 +193,7 @@ def show(party_id: str, data: FilePath | None, store_spec: str, lang: str, as_js
         parties = await _parties_of(store, [party_id, *(e.other_end(party_id) for e in edges)])
         party_card(_console(), party, edges, duties, parties, lang)
 
-    _run_with_store(data, store_spec, job)
+    _run_with_store(data, store_spec, store_timeout, job)
 
 
 def _emit_paths(
@@ -196,6 +223,7 @@ def _emit_paths(
 @click.option("--first", default=100, show_default=True, help="Most chains returned.")
 @_DATA_OPTION
 @_STORE_OPTION
+@_STORE_TIMEOUT_OPTION
 @_LANG_OPTION
 @_JSON_OPTION
 def chain(
@@ -204,6 +232,7 @@ def chain(
     first: int,
     data: FilePath | None,
     store_spec: str,
+    store_timeout: float,
     lang: str,
     as_json: bool,
 ) -> None:
@@ -232,7 +261,7 @@ def chain(
             none_message=none,
         )
 
-    _run_with_store(data, store_spec, job)
+    _run_with_store(data, store_spec, store_timeout, job)
 
 
 @cli.command()
@@ -242,6 +271,7 @@ def chain(
 @click.option("--first", default=100, show_default=True, help="Most paths returned.")
 @_DATA_OPTION
 @_STORE_OPTION
+@_STORE_TIMEOUT_OPTION
 @_LANG_OPTION
 @_JSON_OPTION
 def delegations(
@@ -251,6 +281,7 @@ def delegations(
     first: int,
     data: FilePath | None,
     store_spec: str,
+    store_timeout: float,
     lang: str,
     as_json: bool,
 ) -> None:
@@ -273,7 +304,7 @@ def delegations(
             none_message=f"{party.name.get(lang)} ({party_id}) delegates nothing{scoped}.",
         )
 
-    _run_with_store(data, store_spec, job)
+    _run_with_store(data, store_spec, store_timeout, job)
 
 
 @cli.command()
@@ -290,6 +321,7 @@ def delegations(
 @click.option("--first", default=50, show_default=True, help="Most paths returned.")
 @_DATA_OPTION
 @_STORE_OPTION
+@_STORE_TIMEOUT_OPTION
 @_LANG_OPTION
 @_JSON_OPTION
 def paths(
@@ -300,6 +332,7 @@ def paths(
     first: int,
     data: FilePath | None,
     store_spec: str,
+    store_timeout: float,
     lang: str,
     as_json: bool,
 ) -> None:
@@ -324,7 +357,7 @@ def paths(
             none_message=(f"No path from {from_id} to {to_id}{over} within {max_depth} steps."),
         )
 
-    _run_with_store(data, store_spec, job)
+    _run_with_store(data, store_spec, store_timeout, job)
 
 
 @cli.command()
@@ -335,6 +368,13 @@ def paths(
 @click.option("--max-query-depth", type=click.IntRange(1, 100), default=None)
 @click.option("--max-aliases", type=click.IntRange(1, 1000), default=None)
 @click.option("--max-tokens", type=click.IntRange(10, 1_000_000), default=None)
+@click.option(
+    "--store-timeout",
+    type=click.FloatRange(0.1, 3600),
+    default=None,
+    metavar="SECONDS",
+    help="How long a graph database server has to answer. [default: 5]",
+)
 def serve(
     data: FilePath | None,
     store_spec: str,
@@ -343,6 +383,7 @@ def serve(
     max_query_depth: int | None,
     max_aliases: int | None,
     max_tokens: int | None,
+    store_timeout: float | None,
 ) -> None:
     """Serve the GraphQL API and the web page. Ctrl-C stops it.
 
@@ -360,6 +401,7 @@ def serve(
             store=store_spec,
             host=host or settings.host,
             port=port or settings.port,
+            store_timeout=store_timeout or settings.store_timeout,
         ).with_limits(max_depth=max_query_depth, max_aliases=max_aliases, max_tokens=max_tokens)
         dataset = load_dataset(settings.data) if settings.store == "memory" else None
     except AccountGraphError as error:
@@ -370,11 +412,91 @@ def serve(
             f"accountgraph {__version__}: {dataset.name} — {len(dataset.parties)} parties, "
             f"{len(dataset.edges)} edges — on the embedded store"
         )
+    else:
+        click.echo(f"accountgraph {__version__}: the graph at {redact(settings.store)}")
     click.echo(f"Open {url}/  ·  GraphQL: {url}/graphql  ·  health: {url}/health")
     click.echo("Press Ctrl-C to stop.")
     app = create_app(settings, dataset=dataset)
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
     click.echo("accountgraph stopped.")
+
+
+@cli.command("load")
+@click.argument("dataset", required=False, type=click.Path(dir_okay=False, path_type=FilePath))
+@click.option(
+    "--store",
+    "store_spec",
+    envvar="ACCOUNTGRAPH_STORE",
+    required=True,
+    help="The graph database to load into: falkordb://host:port/graph, neo4j://host:port, …",
+)
+@click.option(
+    "--replace", is_flag=True, help="Remove everything the graph holds first (another dataset)."
+)
+@click.option(
+    "--batch-size",
+    type=click.IntRange(1, 1_000_000),
+    default=DEFAULT_BATCH_SIZE,
+    show_default=True,
+    help="Parties, edges or duties written per statement.",
+)
+@_STORE_TIMEOUT_OPTION
+def load_command(
+    dataset: FilePath | None,
+    store_spec: str,
+    replace: bool,
+    batch_size: int,
+    store_timeout: float,
+) -> None:
+    """Load DATASET (default: the shipped dataset) into a graph database.
+
+    Creates the constraints and indexes, then merges the dataset, its parties, edges and
+    duties in batches: loading the same dataset again changes nothing, and what an earlier
+    version of it held and this one does not is removed. On Neo4j the load is one
+    transaction, all or nothing. FalkorDB has no transactions over several statements: each
+    batch is atomic on its own, so the load runs as few statements as --batch-size allows,
+    and an interrupted load is completed by running it again. A graph that holds another
+    dataset is refused unless --replace.
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from accountgraph.store.importer import LoadPlan, load
+
+    if store_spec == "memory":
+        _fail("the memory store reads its dataset at start: load needs a graph database URL")
+    try:
+        data = load_dataset(dataset)
+        backend = open_backend(store_spec, timeout=store_timeout)
+    except AccountGraphError as error:
+        _fail(str(error))
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, TextColumn("statements"), console=Console(stderr=True)) as bar:
+        task = bar.add_task(f"Loading {data.name}", total=None)
+
+        def planned(plan: LoadPlan) -> None:
+            bar.update(task, total=len(plan.statements))
+
+        async def run() -> LoadReport:
+            try:
+                return await load(
+                    backend,
+                    data,
+                    replace=replace,
+                    batch_size=batch_size,
+                    on_plan=planned,
+                    progress=lambda done: bar.advance(task, done),
+                )
+            finally:
+                await backend.close()
+
+        try:
+            report = asyncio.run(run())
+        except AccountGraphError as error:
+            bar.update(task, visible=False)
+            bar.stop()
+            _fail(str(error))
+    for line in report.summary():
+        click.echo(line)
 
 
 @cli.command()
@@ -402,7 +524,14 @@ def schema(out: FilePath | None) -> None:
 @click.option("--variables", default=None, help="Variables as a JSON object.")
 @_DATA_OPTION
 @_STORE_OPTION
-def query(document: str, variables: str | None, data: FilePath | None, store_spec: str) -> None:
+@_STORE_TIMEOUT_OPTION
+def query(
+    document: str,
+    variables: str | None,
+    data: FilePath | None,
+    store_spec: str,
+    store_timeout: float,
+) -> None:
     """Run a GraphQL DOCUMENT in-process and print the JSON answer (exit 1 on errors)."""
     from accountgraph.api.context import ApiContext
     from accountgraph.api.schema import build_schema
@@ -423,7 +552,7 @@ def query(document: str, variables: str | None, data: FilePath | None, store_spe
             answer["errors"] = [e.formatted for e in result.errors]
         return answer
 
-    answer = _run_with_store(data, store_spec, job)
+    answer = _run_with_store(data, store_spec, store_timeout, job)
     _print_json(answer)
     if "errors" in answer:
         sys.exit(1)

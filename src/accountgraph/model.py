@@ -268,9 +268,7 @@ class Dataset:
             for e in self.edges
             if e.validity.holds_on(day) and e.source in present and e.target in present
         )
-        return Dataset(
-            self.name, self.title, self.document, parties, edges, self.responsibilities
-        )
+        return Dataset(self.name, self.title, self.document, parties, edges, self.responsibilities)
 
     @property
     def party_ids(self) -> Iterable[str]:

@@ -30,6 +30,8 @@ class Settings:
     port: int = 8000
     limits: QueryLimits = field(default_factory=QueryLimits)
     max_body_bytes: int = 64 * 1024
+    store_timeout: float = 5.0
+    """Seconds a graph database server has to answer before a question fails."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -56,6 +58,9 @@ class Settings:
             max_body_bytes=_integer(
                 env, "ACCOUNTGRAPH_MAX_BODY_BYTES", defaults.max_body_bytes, 256, 64 * 1024**2
             ),
+            store_timeout=_number(
+                env, "ACCOUNTGRAPH_STORE_TIMEOUT", defaults.store_timeout, 0.1, 3600.0
+            ),
         )
 
     def with_limits(self, **changes: int | None) -> Settings:
@@ -74,4 +79,17 @@ def _integer(env: Mapping[str, str], key: str, default: int, low: int, high: int
         raise ConfigurationError(key, raw, "an integer") from None
     if not low <= value <= high:
         raise ConfigurationError(key, raw, f"an integer from {low} to {high}")
+    return value
+
+
+def _number(env: Mapping[str, str], key: str, default: float, low: float, high: float) -> float:
+    raw = env.get(key)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigurationError(key, raw, "a number") from None
+    if not low <= value <= high:
+        raise ConfigurationError(key, raw, f"a number from {low:g} to {high:g}")
     return value

@@ -26,6 +26,7 @@ from accountgraph.model import Dataset
 from accountgraph.settings import Settings
 from accountgraph.store import open_store
 from accountgraph.store.base import GraphStore
+from accountgraph.store.urls import redact
 from accountgraph.web import WEB_DIR
 
 log = logging.getLogger("accountgraph.api")
@@ -56,8 +57,8 @@ class GraphQLEndpoint(GraphQL[ApiContext, None]):
 
 
 def store_label(spec: str) -> str:
-    """What /health calls the store: ``memory``, or the URL's scheme and host."""
-    return spec.split("@", 1)[-1] if "://" in spec else spec
+    """What /health calls the store: ``memory``, or the URL without its password."""
+    return redact(spec)
 
 
 async def health(request: Request) -> JSONResponse:
@@ -110,7 +111,7 @@ def create_app(
         data = dataset
         if data is None and settings.store == "memory":
             data = load_dataset(settings.data)
-        opened = open_store(settings.store, data)
+        opened = open_store(settings.store, data, timeout=settings.store_timeout)
         app.state.store = opened
         try:
             yield

