@@ -1,5 +1,5 @@
 // Merge a batch of edges keyed by (source, relation, target, scope); count the new ones.
-// @param rows [{"source": "wipo-head-sscs", "target": "wipo-director-general", "relation": "ACCOUNTABLE_TO", "scope_key": "", "props": {"relation": "ACCOUNTABLE_TO", "scope": null, "citations_json": "[]", "note_json": null}}]
+// @param rows [{"source": "wipo-head-sscs", "target": "wipo-director-general", "relation": "ACCOUNTABLE_TO", "scope_key": "", "props": {"relation": "ACCOUNTABLE_TO", "scope": null, "citations_json": "[]", "note_json": null, "valid_from": null, "valid_to": null, "ordinal": 0}}]
 // @param fingerprint "3f1c0d5e"
 // A relationship's type cannot be a parameter, so each relation of the model has its own
 // FOREACH below, chosen by row.relation; the type is also kept as the property `relation`,

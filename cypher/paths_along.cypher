@@ -4,12 +4,21 @@
 // @param relation "REPORTS_TO"
 // @param max_depth 8
 // @param max_paths 50
+// @param as_of "2009-01-01"
 // The relation is matched in the pattern, so the database follows only those edges.
 // Simple paths only (no party twice), ordered by length, then the ids, relations and
 // scopes along them; at most $max_paths. The depth is a literal 32 (the most a query may
 // ask for: Neo4j takes no parameter there) and $max_depth filters on length(p).
+// On the day $as_of (an ISO date; null: whatever the dates) only the parties and edges
+// valid that day take part: every node and relationship of the path.
 MATCH p = (:Party {id: $from_id})-[*1..32 {relation: $relation}]->(:Party {id: $to_id})
 WHERE length(p) <= $max_depth
+  AND all(x IN nodes(p) WHERE $as_of IS NULL
+          OR ((x.valid_from IS NULL OR x.valid_from <= $as_of)
+              AND (x.valid_to IS NULL OR x.valid_to >= $as_of)))
+  AND all(r IN relationships(p) WHERE $as_of IS NULL
+          OR ((r.valid_from IS NULL OR r.valid_from <= $as_of)
+              AND (r.valid_to IS NULL OR r.valid_to >= $as_of)))
 WITH p, [n IN nodes(p) | n.id] AS ids
 WHERE all(i IN range(0, size(ids) - 2) WHERE NOT ids[i] IN ids[i + 1..])
 WITH ids, [r IN relationships(p) |

@@ -7,9 +7,11 @@ after their id. Relations are abbreviated: ``A`` accountable to, ``R`` reports t
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Awaitable, Callable, Iterable
 
 from accountgraph.model import (
+    ALWAYS,
     Citation,
     Dataset,
     Document,
@@ -19,6 +21,7 @@ from accountgraph.model import (
     Relation,
     Responsibility,
     Text,
+    Validity,
 )
 from accountgraph.store.base import GraphStore
 
@@ -44,15 +47,23 @@ def party(
     en: str | None = None,
     zh: str | None = None,
     aliases: Iterable[str] = (),
+    valid: Validity = ALWAYS,
 ) -> Party:
     names = {"en": en or party_id}
     if zh is not None:
         names["zh"] = zh
-    return Party(party_id, kind, Text(names), aliases=tuple(aliases))
+    return Party(party_id, kind, Text(names), aliases=tuple(aliases), validity=valid)
 
 
-def edge(source: str, relation: Relation, target: str, scope: str | None = None) -> Edge:
-    return Edge(source, relation, target, (CITATION,), scope=scope)
+def edge(
+    source: str,
+    relation: Relation,
+    target: str,
+    scope: str | None = None,
+    *,
+    valid: Validity = ALWAYS,
+) -> Edge:
+    return Edge(source, relation, target, (CITATION,), scope=scope, validity=valid)
 
 
 def dataset(
@@ -226,4 +237,54 @@ def framework() -> Dataset:
             _duty("III.B.2(a)", "security-coordinator", "Run the security section."),
         ],
         name="framework",
+    )
+
+
+BEFORE = dt.date(2020, 3, 1)
+"""A day before the change of :func:`dated`: ``a`` answers to ``old``."""
+LAST_OLD_DAY = dt.date(2020, 6, 30)
+FIRST_NEW_DAY = dt.date(2020, 7, 1)
+AFTER = dt.date(2021, 6, 1)
+"""A day after the change of :func:`dated`: ``a`` answers to ``new``; ``late`` is there."""
+LATER = dt.date(2022, 6, 1)
+
+
+def dated() -> Dataset:
+    """A framework that changed on 1 July 2020: ``a`` was accountable to ``old`` until
+    30 June 2020 and to ``new`` (itself there from that day) since; ``late`` arrives in 2021
+    (accountable to ``a``, holding a duty), ``gone`` left at the end of 2019 (it reported to
+    ``a``); ``top`` answers to ``crown`` from 2022. Security is delegated from ``top``
+    through ``old`` until the change, through ``new`` since.
+    """
+    security = "security"
+    until_change = Validity(valid_to=LAST_OLD_DAY)
+    from_change = Validity(valid_from=FIRST_NEW_DAY)
+    return dataset(
+        [
+            edge("a", A, "old", valid=until_change),
+            edge("a", A, "new", valid=from_change),
+            edge("old", A, "top"),
+            edge("new", A, "top"),
+            edge("top", A, "crown", valid=Validity(valid_from=dt.date(2022, 1, 1))),
+            edge("late", A, "a"),
+            edge("gone", R, "a"),
+            edge("top", D, "old", security, valid=until_change),
+            edge("top", D, "new", security),
+            edge("old", D, "a", security),
+            edge("new", D, "a", security),
+        ],
+        [
+            party("a"),
+            party("old"),
+            party("new", valid=from_change),
+            party("top"),
+            party("crown"),
+            party("late", valid=Validity(valid_from=dt.date(2021, 1, 1))),
+            party("gone", valid=Validity(valid_to=dt.date(2019, 12, 31))),
+        ],
+        [
+            _duty("III.A.3(a)", "a", "Answer for security."),
+            _duty("III.B.2(a)", "late", "Arrive in 2021."),
+        ],
+        name="dated",
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -440,9 +441,11 @@ class CountingStore(MemoryStore):
 
     batches: list[int]
 
-    async def get_parties(self, party_ids: Sequence[str]) -> list[Party | None]:
+    async def get_parties(
+        self, party_ids: Sequence[str], *, as_of: dt.date | None = None
+    ) -> list[Party | None]:
         self.batches.append(len(party_ids))
-        return await super().get_parties(party_ids)
+        return await super().get_parties(party_ids, as_of=as_of)
 
 
 def test_parties_of_a_list_are_fetched_in_one_batch() -> None:
@@ -453,8 +456,8 @@ def test_parties_of_a_list_are_fetched_in_one_batch() -> None:
             '{ party(id: "wipo-director-general") { edges(direction: BOTH) '
             "{ from { id } to { id } } } }"
         )
-    # One batch for the party itself, one for the ten other ends of its 27 edges at once.
-    assert store.batches == [1, 10]
+    # The ends of its 27 edges (itself and ten others) are fetched in one batch.
+    assert store.batches == [11]
 
 
 def test_a_repeated_document_is_parsed_once(gql: GraphQLClient) -> None:
@@ -475,3 +478,61 @@ def test_a_shared_link_opens_the_console_not_json(http: TestClient) -> None:
     assert "text/html" in response.headers["content-type"]
     curl = http.get("/graphql", params={"query": "{ dataset { name } }"}, headers={"Accept": "*/*"})
     assert curl.json() == {"data": {"dataset": {"name": "wipo-a46-11"}}}
+
+
+# --- the auditor's fields -------------------------------------------------------------
+
+
+def test_path_explanation_in_both_languages(gql: GraphQLClient) -> None:
+    data = gql.data(
+        '{ accountabilityChains(id: "wipo-head-sscs") { explanation zh: explanation(lang: "zh") } }'
+    )
+    [chain] = data["accountabilityChains"]
+    assert chain["explanation"][0] == (
+        "Head, Safety and Security Coordination Service is accountable to Director General "
+        "of WIPO (A/46/11 III.A.1)."
+    )
+    assert chain["zh"][1] == "WIPO 总干事接受成员国的问责（A/46/11 III.A.1, III.A.2）。"
+
+
+def test_audit_of_the_wipo_graph(gql: GraphQLClient) -> None:
+    data = gql.data(
+        "{ audit { errors warnings findings { check severity message parties { id } sections }"
+        " checks { name why } } }"
+    )
+    audit = data["audit"]
+    assert audit["errors"] == 0
+    gap = next(f for f in audit["findings"] if f["check"] == "reports-without-accountability")
+    assert gap["severity"] == "WARNING"
+    assert gap["parties"] == [{"id": "csa-switzerland"}, {"id": "designated-official-switzerland"}]
+    assert gap["sections"] == ["I(c)"]
+    assert {c["name"] for c in audit["checks"]} >= {
+        "accountability-cycle",
+        "unaccountable-delegate",
+    }
+    only_info = gql.data("{ audit { findings(severities: [INFO]) { severity } } }")
+    assert {f["severity"] for f in only_info["audit"]["findings"]} == {"INFO"}
+
+
+def test_as_of_a_day_before_the_framework(gql: GraphQLClient) -> None:
+    answer = gql.run(
+        '{ party(id: "wipo-head-sscs", asOf: "2008-12-11") { id }'
+        '  accountabilityChains(id: "wipo-personnel", asOf: "2008-12-11") { length }'
+        '  parties(asOf: "2008-12-11") { totalCount } }'
+    )
+    assert answer["data"]["party"] is None
+    assert answer["data"]["accountabilityChains"] == []
+    assert answer["data"]["parties"]["totalCount"] == 0
+    messages = [e["message"] for e in answer["errors"]]
+    assert 'party "wipo-head-sscs" is not valid on 2008-12-11 (valid from 2008-12-12)' in messages
+
+
+def test_as_of_the_day_of_approval(gql: GraphQLClient) -> None:
+    data = gql.data(
+        '{ party(id: "wipo-head-sscs", asOf: "2008-12-12") '
+        "{ accountableTo(transitive: true) { id } } }"
+    )
+    assert [p["id"] for p in data["party"]["accountableTo"]] == [
+        "wipo-director-general",
+        "wipo-member-states",
+    ]

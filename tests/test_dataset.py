@@ -605,6 +605,54 @@ def test_valid_from_after_valid_to(tmp_path: Path) -> None:
     assert problem.message == "valid_from 2031-01-01 is after valid_to 2030-12-31"
 
 
+IN_FORCE = ("  date: 2008-12-12\n", "  date: 2008-12-12\n  in_force: 2009-01-01\n")
+
+
+def test_in_force_dates_the_parties_and_edges_that_give_no_valid_from(tmp_path: Path) -> None:
+    dataset = load_dataset(write(tmp_path, broken(*IN_FORCE)))
+    in_force = dt.date(2009, 1, 1)
+    assert dataset.document.in_force == in_force
+    assert [p.validity for p in dataset.parties] == [
+        Validity(in_force),
+        Validity(in_force),
+        Validity(dt.date(2005, 1, 1), dt.date(2030, 12, 31)),
+        Validity(in_force),
+    ]
+    assert [e.validity for e in dataset.edges] == [
+        Validity(in_force),
+        Validity(in_force),
+        Validity(dt.date(2008, 12, 12)),
+    ]
+    assert list(dataset.as_of(dt.date(2008, 12, 31)).party_ids) == ["usg-safety-security"]
+
+
+def test_without_in_force_nothing_is_dated_but_what_says_so(tmp_path: Path) -> None:
+    dataset = load_dataset(write(tmp_path, VALID))
+    assert dataset.document.in_force is None
+    assert [p.validity for p in dataset.parties][:2] == [Validity(), Validity()]
+
+
+def test_in_force_that_is_not_in_the_calendar(tmp_path: Path) -> None:
+    text = broken(IN_FORCE[0], "  date: 2008-12-12\n  in_force: 2009-02-30\n")
+    problem = only_problem(tmp_path, text)
+    assert problem.line == line_of(text, "2009-02-30")
+    assert problem.id == "document"
+    assert problem.message == "document.in_force: 2009-02-30 is not a real date"
+
+
+def test_valid_to_before_in_force_needs_a_valid_from(tmp_path: Path) -> None:
+    text = broken(IN_FORCE[0], "  date: 2008-12-12\n  in_force: 2031-01-01\n")
+    assert validate_file(write(tmp_path, text)) == []
+    text = broken("    valid_from: 2005-01-01\n", "", text)
+    problem = only_problem(tmp_path, text)
+    assert problem.line == line_of(text, "valid_to: 2030-12-31")
+    assert problem.id == "usg-safety-security"
+    assert problem.message == (
+        "valid_to 2030-12-31 is before document.in_force 2031-01-01, from which it would "
+        "take part: give it a valid_from"
+    )
+
+
 # --- all at once -------------------------------------------------------------------------
 
 

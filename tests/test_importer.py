@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import datetime as dt
 import json
 import re
+from collections import Counter
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, TypeVar
 
@@ -340,3 +342,32 @@ def test_load_command_errors_are_one_line(args: tuple[str, ...], message: str) -
     assert message in result.stderr
     assert "pw@" not in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("read_batch", [1, 3])
+def test_a_snapshot_pages_through_the_whole_graph(
+    falkordb_server: FalkorDBServer, request: pytest.FixtureRequest, read_batch: int
+) -> None:
+    url = url_of(falkordb_server, request)
+    wipo = load_dataset()
+    dated = graphs.dated()
+
+    async def read(data: Dataset, day: dt.date | None = None) -> tuple[Dataset, list[Any]]:
+        await load_into(url, data, replace=True)
+        store = CypherStore(open_backend(url, timeout=STORE_TIMEOUT), read_batch=read_batch)
+        try:
+            return await store.snapshot(as_of=day), await store.all_responsibilities()
+        finally:
+            await store.close()
+
+    assert bounded(read(wipo)) == (wipo, list(wipo.responsibilities))
+    assert max(Counter(e.source for e in wipo.edges).values()) > read_batch
+    assert bounded(read(dated, graphs.AFTER)) == (
+        dated.as_of(graphs.AFTER),
+        list(dated.responsibilities),
+    )
+
+
+def test_the_read_batch_is_at_least_one() -> None:
+    with pytest.raises(ValueError, match="read_batch=0"):
+        CypherStore(open_backend("falkordb://127.0.0.1:1/x"), read_batch=0)

@@ -7,6 +7,7 @@ store kind passes when this file passes unchanged.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
@@ -15,9 +16,20 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from accountgraph.dataset import load_dataset
 from accountgraph.errors import QueryLimitError, UnknownPartyError
-from accountgraph.model import Dataset, Direction, Edge, PartyKind, Path, Relation
+from accountgraph.model import (
+    ALWAYS,
+    Dataset,
+    Direction,
+    Edge,
+    PartyKind,
+    Path,
+    Relation,
+    Validity,
+)
 from accountgraph.store.base import MAX_DEPTH, MAX_PAGE, MAX_PATHS, GraphStore, StoreStats
+from accountgraph.store.memory import MemoryStore
 from tests import graphs
 from tests.graphs import A, D, R, StoreFactory
 
@@ -796,3 +808,472 @@ def test_delegation_ends_are_the_simple_paths_to_the_last_delegates(
         lambda s: s.delegation_ends(start, scope=scope, max_depth=max_depth, max_paths=max_paths),
     )
     assert signatures(found) == expected
+
+
+# --- as of a day ----------------------------------------------------------------------
+
+BEFORE, AFTER = graphs.BEFORE, graphs.AFTER
+DAYS_OF_THE_CHANGE = [
+    pytest.param(None, id="any-day"),
+    pytest.param(BEFORE, id="before"),
+    pytest.param(graphs.LAST_OLD_DAY, id="last-old-day"),
+    pytest.param(graphs.FIRST_NEW_DAY, id="first-new-day"),
+    pytest.param(AFTER, id="after"),
+    pytest.param(graphs.LATER, id="later"),
+]
+
+
+@pytest.mark.parametrize("day", DAYS_OF_THE_CHANGE)
+def test_chains_delegation_and_paths_follow_the_day(
+    store_factory: StoreFactory, day: dt.date | None
+) -> None:
+    async def query(store: GraphStore) -> list[list[tuple[str, ...]]]:
+        return [
+            nodes_of(await store.accountability_chains("a", as_of=day)),
+            nodes_of(await store.delegation_ends("top", scope="security", as_of=day)),
+            nodes_of(await store.delegation_ends("top", as_of=day)),
+            nodes_of(await store.paths("a", "top", as_of=day)),
+            nodes_of(await store.paths("a", "top", relations=[A], as_of=day)),
+        ]
+
+    old_chain, new_chain = ("a", "old", "top"), ("a", "new", "top")
+    old_delegation, new_delegation = ("top", "old", "a"), ("top", "new", "a")
+    expected = {
+        None: [
+            [(*new_chain, "crown"), (*old_chain, "crown")],
+            [new_delegation, old_delegation],
+            [new_delegation, old_delegation],
+            [new_chain, old_chain],
+            [new_chain, old_chain],
+        ],
+        BEFORE: [[old_chain], [old_delegation], [old_delegation], [old_chain], [old_chain]],
+        graphs.LAST_OLD_DAY: [
+            [old_chain],
+            [old_delegation],
+            [old_delegation],
+            [old_chain],
+            [old_chain],
+        ],
+        graphs.FIRST_NEW_DAY: [
+            [new_chain],
+            [new_delegation],
+            [new_delegation],
+            [new_chain],
+            [new_chain],
+        ],
+        AFTER: [[new_chain], [new_delegation], [new_delegation], [new_chain], [new_chain]],
+        graphs.LATER: [
+            [(*new_chain, "crown")],
+            [new_delegation],
+            [new_delegation],
+            [new_chain],
+            [new_chain],
+        ],
+    }
+    assert ask(store_factory, graphs.dated(), query) == expected[day]
+
+
+def test_chains_from_a_party_that_arrives_later(store_factory: StoreFactory) -> None:
+    found = ask(
+        store_factory, graphs.dated(), lambda s: s.accountability_chains("late", as_of=AFTER)
+    )
+    assert nodes_of(found) == [("late", "a", "new", "top")]
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        (
+            lambda s: s.accountability_chains("late", as_of=BEFORE),
+            'party "late" is not valid on 2020-03-01 (valid from 2021-01-01)',
+        ),
+        (
+            lambda s: s.delegation_ends("new", as_of=BEFORE),
+            'party "new" is not valid on 2020-03-01 (valid from 2020-07-01)',
+        ),
+        (
+            lambda s: s.delegation_ends("new", scope="security", as_of=BEFORE),
+            'party "new" is not valid on 2020-03-01 (valid from 2020-07-01)',
+        ),
+        (
+            lambda s: s.paths("gone", "a", as_of=BEFORE),
+            'party "gone" is not valid on 2020-03-01 (valid until 2019-12-31)',
+        ),
+        (
+            lambda s: s.paths("a", "late", relations=[A], as_of=BEFORE),
+            'party "late" is not valid on 2020-03-01 (valid from 2021-01-01)',
+        ),
+        (
+            lambda s: s.paths("late", "late", as_of=BEFORE),
+            'party "late" is not valid on 2020-03-01 (valid from 2021-01-01)',
+        ),
+    ],
+    ids=["chains", "delegation", "delegation-scoped", "paths-from", "paths-to", "paths-same"],
+)
+def test_a_path_query_from_a_party_not_valid_that_day_names_its_dates(
+    store_factory: StoreFactory, query: Query, message: str
+) -> None:
+    with pytest.raises(UnknownPartyError) as raised:
+        ask(store_factory, graphs.dated(), query)
+    assert str(raised.value) == message
+    assert raised.value.suggestions == []
+
+
+def test_neighbours_follow_the_day(store_factory: StoreFactory) -> None:
+    async def query(store: GraphStore) -> dict[str, list[list[str]]]:
+        answers: dict[str, list[list[str]]] = {}
+        for name, day in (("any", None), ("before", BEFORE), ("after", AFTER)):
+            answers[name] = [
+                ids(await store.neighbours("a", A, as_of=day)),
+                ids(await store.neighbours("a", A, Direction.IN, as_of=day)),
+                ids(await store.neighbours("a", A, Direction.BOTH, as_of=day)),
+                ids(await store.neighbours("a", A, transitive=True, as_of=day)),
+                ids(await store.neighbours("top", A, Direction.IN, transitive=True, as_of=day)),
+                ids(await store.neighbours("late", A, transitive=True, as_of=day)),
+            ]
+        return answers
+
+    assert ask(store_factory, graphs.dated(), query) == {
+        "any": [
+            ["new", "old"],
+            ["late"],
+            ["late", "new", "old"],
+            ["new", "old", "top", "crown"],
+            ["new", "old", "a", "late"],
+            ["a", "new", "old", "top", "crown"],
+        ],
+        "before": [["old"], [], ["old"], ["old", "top"], ["old", "a"], []],
+        "after": [
+            ["new"],
+            ["late"],
+            ["late", "new"],
+            ["new", "top"],
+            ["new", "old", "a", "late"],
+            ["a", "new", "top"],
+        ],
+    }
+
+
+def test_edges_follow_the_day(store_factory: StoreFactory) -> None:
+    async def query(store: GraphStore) -> list[list[Edge]]:
+        return [
+            await store.edges("a", Direction.BOTH, as_of=dt.date(2019, 6, 1)),
+            await store.edges("a", Direction.BOTH, as_of=BEFORE),
+            await store.edges("a", Direction.BOTH, as_of=AFTER),
+            await store.edges("a", Direction.OUT, [A], as_of=AFTER),
+            await store.edges("top", Direction.OUT, as_of=BEFORE),
+            await store.edges("late", Direction.BOTH, as_of=BEFORE),
+            await store.edges("late", Direction.BOTH, [], as_of=BEFORE),
+        ]
+
+    in_2019, before, after, out_after, top_before, late, none = ask(
+        store_factory, graphs.dated(), query
+    )
+    assert edge_list(in_2019) == [
+        ("a", A, "old", None),
+        ("old", D, "a", "security"),
+        ("gone", R, "a", None),
+    ]
+    assert edge_list(before) == [("a", A, "old", None), ("old", D, "a", "security")]
+    assert edge_list(after) == [
+        ("late", A, "a", None),
+        ("a", A, "new", None),
+        ("new", D, "a", "security"),
+        ("old", D, "a", "security"),
+    ]
+    assert edge_list(out_after) == [("a", A, "new", None)]
+    assert edge_list(top_before) == [("top", D, "old", "security")]
+    assert late == []
+    assert none == []
+    data = graphs.dated()
+    assert before[0] == data.edges[0]
+    assert before[0].validity == Validity(valid_to=graphs.LAST_OLD_DAY)
+
+
+def test_parties_listed_and_counted_on_a_day(store_factory: StoreFactory) -> None:
+    async def query(store: GraphStore) -> list[Any]:
+        pages: list[tuple[list[str], bool]] = []
+        after = None
+        while True:
+            page = await store.list_parties(first=2, after=after, as_of=AFTER)
+            pages.append((ids(page.parties), page.has_next))
+            if not page.has_next:
+                break
+            after = page.parties[-1].id
+        return [
+            ids((await store.list_parties(as_of=None)).parties),
+            ids((await store.list_parties(as_of=BEFORE)).parties),
+            pages,
+            ids((await store.list_parties(search="o", as_of=BEFORE)).parties),
+            await store.count_parties(),
+            await store.count_parties(as_of=BEFORE),
+            await store.count_parties(as_of=AFTER),
+            await store.count_parties(search="o", as_of=BEFORE),
+            await store.count_parties(kind=PartyKind.OFFICE, as_of=dt.date(2019, 1, 1)),
+        ]
+
+    assert ask(store_factory, graphs.dated(), query) == [
+        ["a", "crown", "gone", "late", "new", "old", "top"],
+        ["a", "crown", "old", "top"],
+        [(["a", "crown"], True), (["late", "new"], True), (["old", "top"], False)],
+        ["crown", "old", "top"],
+        7,
+        4,
+        6,
+        3,
+        5,
+    ]
+
+
+def test_get_party_on_a_day(store_factory: StoreFactory) -> None:
+    data = graphs.dated()
+
+    async def query(store: GraphStore) -> list[Any]:
+        return [
+            await store.get_party("late", as_of=BEFORE),
+            await store.get_party("late", as_of=AFTER),
+            await store.get_party("late"),
+            await store.get_parties(["late", "a", "nobody", "gone"], as_of=BEFORE),
+            await store.get_party("new", as_of=dt.datetime(2020, 7, 1, 9, 30)),
+        ]
+
+    assert ask(store_factory, data, query) == [
+        None,
+        data.party("late"),
+        data.party("late"),
+        [None, data.party("a"), None, None],
+        data.party("new"),
+    ]
+
+
+def test_duties_follow_their_holder(store_factory: StoreFactory) -> None:
+    data = graphs.dated()
+
+    async def query(store: GraphStore) -> list[list[str]]:
+        return [
+            [r.code for r in await store.responsibilities("late", as_of=BEFORE)],
+            [r.code for r in await store.responsibilities("late", as_of=AFTER)],
+            [r.code for r in await store.responsibilities("late")],
+            [r.code for r in await store.responsibilities("a", as_of=BEFORE)],
+        ]
+
+    assert ask(store_factory, data, query) == [[], ["III.B.2(a)"], ["III.B.2(a)"], ["III.A.3(a)"]]
+    everything = ask(store_factory, data, lambda s: s.all_responsibilities())
+    assert everything == list(data.responsibilities)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        lambda s: s.edges("lte", as_of=BEFORE),
+        lambda s: s.neighbours("lte", A, as_of=BEFORE),
+        lambda s: s.responsibilities("lte", as_of=BEFORE),
+        lambda s: s.accountability_chains("lte", as_of=BEFORE),
+        lambda s: s.paths("a", "lte", as_of=BEFORE),
+    ],
+    ids=["edges", "neighbours", "responsibilities", "chains", "paths"],
+)
+def test_an_unknown_id_on_a_day_suggests_parties_of_that_day(
+    store_factory: StoreFactory, query: Query
+) -> None:
+    with pytest.raises(UnknownPartyError) as raised:
+        ask(store_factory, graphs.dated(), query)
+    assert str(raised.value).startswith('no party "lte"')
+    assert "late" not in raised.value.suggestions
+
+
+def test_suggestions_on_a_day(store_factory: StoreFactory) -> None:
+    async def query(store: GraphStore) -> list[list[str]]:
+        return [
+            await store.suggest_ids("lte"),
+            await store.suggest_ids("lte", as_of=BEFORE),
+            await store.suggest_ids("lte", as_of=AFTER),
+            await store.suggest_ids("GONE"),
+            await store.suggest_ids("GONE", as_of=BEFORE),
+            await store.suggest_ids("GONE", as_of=dt.date(2019, 12, 31)),
+            await store.suggest_ids("ate", as_of=BEFORE),
+            await store.suggest_ids("ate", as_of=AFTER),
+        ]
+
+    anyday, before, after, gone, gone_before, gone_last_day, inside_before, inside_after = ask(
+        store_factory, graphs.dated(), query
+    )
+    assert "late" not in inside_before
+    assert "late" in inside_after
+    assert "late" in anyday
+    assert "late" not in before
+    assert "late" in after
+    assert gone[0] == gone_last_day[0] == "gone"
+    assert "gone" not in gone_before
+
+
+@pytest.mark.parametrize("day", DAYS_OF_THE_CHANGE)
+def test_snapshot_on_a_day_is_the_dataset_as_of_that_day(
+    store_factory: StoreFactory, day: dt.date | None
+) -> None:
+    data = graphs.dated()
+    found = ask(store_factory, data, lambda s: s.snapshot(as_of=day))
+    assert found == (data if day is None else data.as_of(day))
+    assert found.responsibilities == data.responsibilities
+
+
+def test_stats_are_undated(store_factory: StoreFactory) -> None:
+    stats = ask(store_factory, graphs.dated(), lambda s: s.stats())
+    assert stats == StoreStats(dataset="dated", parties=7, edges=11, responsibilities=2)
+
+
+# --- snapshots ------------------------------------------------------------------------
+
+SNAPSHOT_DATASETS: dict[str, Callable[[], Dataset]] = {
+    "wipo": load_dataset,
+    "chain": graphs.chain,
+    "diamond": graphs.diamond,
+    "cycle": graphs.cycle,
+    "dead-ends": graphs.dead_ends,
+    "parallel": graphs.parallel,
+    "delegation": graphs.delegation,
+    "framework": graphs.framework,
+    "dated": graphs.dated,
+}
+
+
+@pytest.mark.parametrize("name", sorted(SNAPSHOT_DATASETS))
+def test_a_snapshot_is_the_dataset_loaded(store_factory: StoreFactory, name: str) -> None:
+    data = SNAPSHOT_DATASETS[name]()
+    assert ask(store_factory, data, lambda s: s.snapshot()) == data
+
+
+# --- the WIPO framework as of its approval --------------------------------------------
+
+APPROVED = dt.date(2008, 12, 12)
+EVE = dt.date(2008, 12, 11)
+
+
+def test_nothing_of_the_wipo_framework_is_valid_before_its_approval(
+    store_factory: StoreFactory,
+) -> None:
+    async def query(store: GraphStore) -> list[Any]:
+        return [
+            await store.count_parties(as_of=EVE),
+            (await store.list_parties(as_of=EVE)).parties,
+            await store.get_party("wipo-head-sscs", as_of=EVE),
+            await store.edges("wipo-head-sscs", Direction.BOTH, as_of=EVE),
+            await store.responsibilities("wipo-head-sscs", as_of=EVE),
+            await store.snapshot(as_of=EVE),
+        ]
+
+    data = load_dataset()
+    count, parties, party, edges, duties, snapshot = ask(store_factory, data, query)
+    assert (count, parties, party, edges, duties) == (0, (), None, [], [])
+    assert (snapshot.parties, snapshot.edges) == ((), ())
+    assert snapshot.responsibilities == data.responsibilities
+    with pytest.raises(UnknownPartyError) as raised:
+        ask(store_factory, data, lambda s: s.accountability_chains("wipo-head-sscs", as_of=EVE))
+    assert str(raised.value) == (
+        'party "wipo-head-sscs" is not valid on 2008-12-11 (valid from 2008-12-12)'
+    )
+
+
+def test_the_wipo_chain_is_there_from_the_day_of_approval(store_factory: StoreFactory) -> None:
+    async def query(store: GraphStore) -> list[list[Path]]:
+        return [
+            await store.accountability_chains("wipo-head-sscs", as_of=APPROVED),
+            await store.accountability_chains("wipo-head-sscs", as_of=dt.date.today()),
+            await store.accountability_chains("wipo-head-sscs"),
+        ]
+
+    on_the_day, today, undated = ask(store_factory, load_dataset(), query)
+    assert nodes_of(on_the_day) == [
+        ("wipo-head-sscs", "wipo-director-general", "wipo-member-states")
+    ]
+    assert on_the_day == today == undated
+    assert ask(store_factory, load_dataset(), lambda s: s.count_parties(as_of=APPROVED)) == 26
+
+
+# --- on any day, a store answers as the dataset of that day ---------------------------
+
+EPOCHS = (dt.date(2010, 1, 1), dt.date(2020, 1, 1))
+VALIDITIES = (
+    ALWAYS,
+    Validity(valid_from=EPOCHS[0]),
+    Validity(valid_to=EPOCHS[0]),
+    Validity(valid_from=EPOCHS[1]),
+    Validity(EPOCHS[0], EPOCHS[1]),
+)
+QUERY_DAYS = (dt.date(2005, 6, 1), EPOCHS[0], dt.date(2015, 6, 1), EPOCHS[1], dt.date(2025, 6, 1))
+
+
+@st.composite
+def random_dated_graphs(draw: st.DrawFn) -> tuple[Dataset, list[str]]:
+    names = list(NAMES[: draw(st.integers(2, len(NAMES)))])
+    specs = draw(
+        st.lists(
+            st.tuples(
+                st.sampled_from(names),
+                st.sampled_from([A, A, R, D]),
+                st.sampled_from(names),
+                st.sampled_from(SCOPES),
+            ),
+            max_size=16,
+            unique=True,
+        )
+    )
+    validity = st.just(ALWAYS) | st.sampled_from(VALIDITIES)
+    edges = [graphs.edge(*spec, valid=draw(validity)) for spec in specs]
+    parties = [graphs.party(name, valid=draw(validity)) for name in names]
+    return graphs.dataset(edges, parties), names
+
+
+async def dated_answers(
+    store: GraphStore, origin: str, names: Sequence[str], scope: str | None, day: dt.date | None
+) -> dict[str, Any]:
+    """Every question about ``names`` on ``day``: each one's chains, delegation ends,
+    transitive neighbours and edges, the paths from ``origin`` to it; the parties listed."""
+
+    async def attempt(question: Awaitable[T]) -> T | tuple[str, str]:
+        try:
+            return await question
+        except UnknownPartyError as error:
+            return ("unknown", error.party_id)
+
+    answers: dict[str, Any] = {
+        "parties": ids((await store.list_parties(as_of=day)).parties),
+        "count": await store.count_parties(as_of=day),
+    }
+    for name in names:
+        answers[f"chains {name}"] = await attempt(
+            store.accountability_chains(name, max_depth=6, max_paths=40, as_of=day)
+        )
+        answers[f"delegation {name}"] = await attempt(
+            store.delegation_ends(name, scope=scope, max_paths=40, as_of=day)
+        )
+        answers[f"around {name}"] = ids(
+            await store.neighbours(name, A, Direction.BOTH, transitive=True, as_of=day)
+        )
+        answers[f"edges {name}"] = await store.edges(name, Direction.BOTH, as_of=day)
+        answers[f"paths {name}"] = await attempt(
+            store.paths(origin, name, max_depth=6, max_paths=40, as_of=day)
+        )
+    return answers
+
+
+@settings(max_examples=100, deadline=None)
+@given(graph=random_dated_graphs(), data=st.data())
+def test_on_any_day_a_store_answers_as_the_dataset_of_that_day(
+    store_factory: StoreFactory, graph: tuple[Dataset, list[str]], data: st.DataObject
+) -> None:
+    dataset, names = graph
+    origin = data.draw(st.sampled_from(names))
+    scope = data.draw(st.sampled_from(SCOPES))
+    day = data.draw(st.sampled_from(QUERY_DAYS))
+    then = dataset.as_of(day)
+    present = [name for name in names if then.party(name) is not None]
+    expected = asyncio.run(dated_answers(MemoryStore(then), origin, present, scope, None))
+    for name in names:
+        if name not in present:
+            expected[f"chains {name}"] = expected[f"delegation {name}"] = ("unknown", name)
+            expected[f"around {name}"] = expected[f"edges {name}"] = []
+            unknown_end = origin if then.party(origin) is None else name
+            expected[f"paths {name}"] = ("unknown", unknown_end)
+    found = ask(store_factory, dataset, lambda s: dated_answers(s, origin, names, scope, day))
+    assert found == expected

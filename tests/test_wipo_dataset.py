@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import Counter
 from pathlib import Path
@@ -10,7 +11,7 @@ import pytest
 
 from accountgraph._resources import data_dir
 from accountgraph.dataset import load_dataset
-from accountgraph.model import Dataset, PartyKind, Relation
+from accountgraph.model import Dataset, PartyKind, Relation, Validity
 
 CANONICAL_IDS = [
     "un-general-assembly",
@@ -197,3 +198,13 @@ def test_apex_parties_answer_to_no_one(wipo: Dataset) -> None:
     apex = {p.id for p in wipo.parties if p.apex}
     assert {"wipo-member-states", "un-secretary-general"} <= apex
     assert apex.isdisjoint(principals)
+
+
+def test_the_framework_is_in_force_from_its_approval_by_the_assemblies(wipo: Dataset) -> None:
+    approved = dt.date(2008, 12, 12)
+    assert wipo.document.in_force == approved
+    assert {p.validity for p in wipo.parties} == {Validity(approved)}
+    assert {e.validity for e in wipo.edges} == {Validity(approved)}
+    before = wipo.as_of(approved - dt.timedelta(days=1))
+    assert (before.parties, before.edges) == ((), ())
+    assert wipo.as_of(approved) == wipo

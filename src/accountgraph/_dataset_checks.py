@@ -45,12 +45,12 @@ def _validator() -> Draft202012Validator:
     return Draft202012Validator(_schema())
 
 
-def check(tree: Tree) -> list[Issue]:
+def check(tree: Tree, *, allow_missing_holders: bool = False) -> list[Issue]:
     """All schema and semantic issues of ``tree``, without repeats, in no set order."""
     issues = list(tree.issues)
     for error in _validator().iter_errors(tree.data):
         issues.extend(_schema_issues(error, tree))
-    issues.extend(_Semantics(tree).issues())
+    issues.extend(_Semantics(tree, allow_missing_holders=allow_missing_holders).issues())
     return list(dict.fromkeys(issues))
 
 
@@ -231,8 +231,9 @@ def _pattern_message(error: ValidationError, label: str, defs: dict[str, Any]) -
 class _Semantics:
     """The rules beyond the schema; each looks only at values of the right type."""
 
-    def __init__(self, tree: Tree) -> None:
+    def __init__(self, tree: Tree, *, allow_missing_holders: bool = False) -> None:
         self._tree = tree
+        self._allow_missing_holders = allow_missing_holders
         data = tree.data if isinstance(tree.data, dict) else {}
         self._data = data
         self._party_lines: dict[str, int] = {}
@@ -301,7 +302,8 @@ class _Semantics:
     def _responsibilities(self) -> None:
         seen: dict[tuple[str, str], int] = {}
         for path, duty in self._items("responsibilities"):
-            self._known_party((*path, "holder"))
+            if not self._allow_missing_holders:
+                self._known_party((*path, "holder"))
             code, holder = duty.get("code"), duty.get("holder")
             if not isinstance(code, str) or not isinstance(holder, str):
                 continue
@@ -353,7 +355,7 @@ class _Semantics:
 
     def _validity(self, path: JsonPath) -> None:
         days: dict[str, dt.date] = {}
-        for name in ("date", "valid_from", "valid_to"):
+        for name in ("date", "in_force", "valid_from", "valid_to"):
             value = _get(self._data, (*path, name))
             if not isinstance(value, str) or not _DATE_PATTERN.match(value):
                 continue
@@ -364,3 +366,21 @@ class _Semantics:
         if "valid_from" in days and "valid_to" in days and days["valid_from"] > days["valid_to"]:
             start, end = days["valid_from"], days["valid_to"]
             self._add((*path, "valid_to"), f"valid_from {start} is after valid_to {end}")
+        in_force = self._in_force()
+        if path[0] != "document" and "valid_to" in days and in_force is not None:
+            given = _get(self._data, (*path, "valid_from"))
+            if given is None and days["valid_to"] < in_force:
+                self._add(
+                    (*path, "valid_to"),
+                    f"valid_to {days['valid_to']} is before document.in_force {in_force}, "
+                    "from which it would take part: give it a valid_from",
+                )
+
+    def _in_force(self) -> dt.date | None:
+        value = _get(self._data, ("document", "in_force"))
+        if not isinstance(value, str) or not _DATE_PATTERN.match(value):
+            return None
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None

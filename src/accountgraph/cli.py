@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import sys
 from collections.abc import Awaitable, Callable, Iterable, Sequence
@@ -15,13 +16,17 @@ from rich.console import Console
 
 from accountgraph import __version__
 from accountgraph._resources import default_dataset_path
+from accountgraph.analysis import Severity, audit
+from accountgraph.audit_report import FORMATS, render, summary
 from accountgraph.dataset import load_dataset, validate_file
+from accountgraph.diff import diff_datasets, diff_json, diff_text
 from accountgraph.errors import AccountGraphError, UnknownPartyError
-from accountgraph.model import LANGUAGES, Direction, Party, Path, Relation
+from accountgraph.explain import explain_path
+from accountgraph.model import LANGUAGES, Dataset, Direction, Party, Path, Relation
 from accountgraph.model_json import edge_json, party_json, path_json, responsibility_json
 from accountgraph.settings import Settings
 from accountgraph.store import DEFAULT_TIMEOUT, open_backend, open_store
-from accountgraph.store.base import GraphStore
+from accountgraph.store.base import GraphStore, not_valid_on
 from accountgraph.store.importer import DEFAULT_BATCH_SIZE, LoadReport
 from accountgraph.store.urls import redact
 from accountgraph.terminal import party_card, print_paths
@@ -67,6 +72,17 @@ _LANG_OPTION = click.option(
     help="Language of names and texts.",
 )
 _JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print JSON for machines.")
+_AS_OF_OPTION = click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    metavar="YYYY-MM-DD",
+    help="Ask about the graph as it stood on this day. [default: today]",
+)
+_EXPLAIN_OPTION = click.option(
+    "--explain", is_flag=True, help="Tell each path as sentences, one step a line, with its clause."
+)
 
 
 def _console() -> Console:
@@ -104,11 +120,18 @@ async def _parties_of(store: GraphStore, ids: Iterable[str]) -> dict[str, Party]
     return {party.id: party for party in found if party is not None}
 
 
-async def _require_party(store: GraphStore, party_id: str) -> Party:
-    party = await store.get_party(party_id)
-    if party is None:
-        raise UnknownPartyError(party_id, await store.suggest_ids(party_id))
-    return party
+def _day(as_of: dt.datetime | None) -> dt.date:
+    return as_of.date() if as_of is not None else dt.date.today()
+
+
+async def _require_party(store: GraphStore, party_id: str, day: dt.date) -> Party:
+    party = await store.get_party(party_id, as_of=day)
+    if party is not None:
+        return party
+    held = await store.get_party(party_id)
+    if held is not None:
+        raise not_valid_on(held, day)
+    raise UnknownPartyError(party_id, await store.suggest_ids(party_id, as_of=day))
 
 
 def _print_json(value: Any) -> None:
@@ -166,6 +189,7 @@ def check(dataset: FilePath | None, as_json: bool) -> None:
 @_STORE_OPTION
 @_STORE_TIMEOUT_OPTION
 @_LANG_OPTION
+@_AS_OF_OPTION
 @_JSON_OPTION
 def show(
     party_id: str,
@@ -173,14 +197,16 @@ def show(
     store_spec: str,
     store_timeout: float,
     lang: str,
+    as_of: dt.datetime | None,
     as_json: bool,
 ) -> None:
     """Show a party: names, kind, facts, edges with their sections, duties."""
 
     async def job(store: GraphStore) -> None:
-        party = await _require_party(store, party_id)
-        edges = await store.edges(party_id, Direction.BOTH)
-        duties = await store.responsibilities(party_id)
+        day = _day(as_of)
+        party = await _require_party(store, party_id, day)
+        edges = await store.edges(party_id, Direction.BOTH, as_of=day)
+        duties = await store.responsibilities(party_id, as_of=day)
         if as_json:
             _print_json(
                 {
@@ -205,16 +231,27 @@ def _emit_paths(
     noun: str,
     subject: str,
     none_message: str,
+    explain: bool,
 ) -> None:
     if as_json:
-        _print_json([path_json(p, parties) for p in paths])
+        shown = [path_json(p, parties) for p in paths]
+        if explain:
+            for path, entry in zip(paths, shown, strict=True):
+                entry["explanation"] = explain_path(path, parties, lang)
+        _print_json(shown)
         return
     console = _console()
     if not paths:
         console.print(none_message)
         return
     console.print(f"{subject}: {len(paths)} {noun.lower()}{'' if len(paths) == 1 else 's'}")
-    print_paths(console, paths, parties, lang, noun)
+    if not explain:
+        print_paths(console, paths, parties, lang, noun)
+        return
+    for number, path in enumerate(paths, start=1):
+        console.print(f"\n{noun} {number} of {len(paths)}:")
+        for step, sentence in enumerate(explain_path(path, parties, lang), start=1):
+            console.print(f"  {step}. {sentence}", highlight=False)
 
 
 @cli.command()
@@ -225,7 +262,9 @@ def _emit_paths(
 @_STORE_OPTION
 @_STORE_TIMEOUT_OPTION
 @_LANG_OPTION
+@_AS_OF_OPTION
 @_JSON_OPTION
+@_EXPLAIN_OPTION
 def chain(
     party_id: str,
     max_depth: int,
@@ -234,14 +273,19 @@ def chain(
     store_spec: str,
     store_timeout: float,
     lang: str,
+    as_of: dt.datetime | None,
     as_json: bool,
+    explain: bool,
 ) -> None:
     """Every accountability chain from ID up to parties that answer to no one."""
 
     async def job(store: GraphStore) -> None:
-        party = await _require_party(store, party_id)
-        paths = await store.accountability_chains(party_id, max_depth=max_depth, max_paths=first)
-        reports = await store.edges(party_id, Direction.OUT, [Relation.REPORTS_TO])
+        day = _day(as_of)
+        party = await _require_party(store, party_id, day)
+        paths = await store.accountability_chains(
+            party_id, max_depth=max_depth, max_paths=first, as_of=day
+        )
+        reports = await store.edges(party_id, Direction.OUT, [Relation.REPORTS_TO], as_of=day)
         nodes = [n for p in paths for n in p.nodes] + [e.target for e in reports]
         parties = await _parties_of(store, [party_id, *nodes])
         none = f"{party.name.get(lang)} ({party_id}) is accountable to no one in this graph."
@@ -259,6 +303,7 @@ def chain(
             noun="Chain",
             subject=f"Accountability chains of {party.name.get(lang)} ({party_id})",
             none_message=none,
+            explain=explain,
         )
 
     _run_with_store(data, store_spec, store_timeout, job)
@@ -273,7 +318,9 @@ def chain(
 @_STORE_OPTION
 @_STORE_TIMEOUT_OPTION
 @_LANG_OPTION
+@_AS_OF_OPTION
 @_JSON_OPTION
+@_EXPLAIN_OPTION
 def delegations(
     party_id: str,
     scope: str | None,
@@ -283,14 +330,17 @@ def delegations(
     store_spec: str,
     store_timeout: float,
     lang: str,
+    as_of: dt.datetime | None,
     as_json: bool,
+    explain: bool,
 ) -> None:
     """Every path of delegation from ID to where delegation stops."""
 
     async def job(store: GraphStore) -> None:
-        party = await _require_party(store, party_id)
+        day = _day(as_of)
+        party = await _require_party(store, party_id, day)
         paths = await store.delegation_ends(
-            party_id, scope=scope, max_depth=max_depth, max_paths=first
+            party_id, scope=scope, max_depth=max_depth, max_paths=first, as_of=day
         )
         parties = await _parties_of(store, [party_id, *(n for p in paths for n in p.nodes)])
         scoped = f" of scope {scope!r}" if scope else ""
@@ -302,6 +352,7 @@ def delegations(
             noun="Delegation",
             subject=f"Delegations{scoped} from {party.name.get(lang)} ({party_id})",
             none_message=f"{party.name.get(lang)} ({party_id}) delegates nothing{scoped}.",
+            explain=explain,
         )
 
     _run_with_store(data, store_spec, store_timeout, job)
@@ -323,7 +374,9 @@ def delegations(
 @_STORE_OPTION
 @_STORE_TIMEOUT_OPTION
 @_LANG_OPTION
+@_AS_OF_OPTION
 @_JSON_OPTION
+@_EXPLAIN_OPTION
 def paths(
     from_id: str,
     to_id: str,
@@ -334,16 +387,19 @@ def paths(
     store_spec: str,
     store_timeout: float,
     lang: str,
+    as_of: dt.datetime | None,
     as_json: bool,
+    explain: bool,
 ) -> None:
     """Paths from FROM to TO, shortest first, with the section behind every step."""
     via = [Relation(r.upper()) for r in relations] or None
 
     async def job(store: GraphStore) -> None:
-        source = await _require_party(store, from_id)
-        target = await _require_party(store, to_id)
+        day = _day(as_of)
+        source = await _require_party(store, from_id, day)
+        target = await _require_party(store, to_id, day)
         found = await store.paths(
-            from_id, to_id, relations=via, max_depth=max_depth, max_paths=first
+            from_id, to_id, relations=via, max_depth=max_depth, max_paths=first, as_of=day
         )
         parties = await _parties_of(store, [from_id, to_id, *(n for p in found for n in p.nodes)])
         over = " over " + ", ".join(r.value for r in via) if via else ""
@@ -354,7 +410,8 @@ def paths(
             lang=lang,
             noun="Path",
             subject=f"Paths from {source.name.get(lang)} to {target.name.get(lang)}{over}",
-            none_message=(f"No path from {from_id} to {to_id}{over} within {max_depth} steps."),
+            none_message=f"No path from {from_id} to {to_id}{over} within {max_depth} steps.",
+            explain=explain,
         )
 
     _run_with_store(data, store_spec, store_timeout, job)
@@ -556,6 +613,84 @@ def query(
     _print_json(answer)
     if "errors" in answer:
         sys.exit(1)
+
+
+@cli.command("audit")
+@click.argument("dataset", required=False, type=click.Path(dir_okay=False, path_type=FilePath))
+@_STORE_OPTION
+@_STORE_TIMEOUT_OPTION
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="text for people, json for machines, md for a ticket, html to send (one file).",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=FilePath),
+    default=None,
+    help="Write the report to this file instead of printing it.",
+)
+@_AS_OF_OPTION
+def audit_command(
+    as_of: dt.datetime | None,
+    dataset: FilePath | None,
+    store_spec: str,
+    store_timeout: float,
+    fmt: str,
+    out: FilePath | None,
+) -> None:
+    """Check the graph's integrity: loops, gaps, unaccountable delegates, duties nobody
+    holds, and more. Exit 1 when any finding is an error.
+
+    Audits DATASET (default: the shipped one), or the graph in --store.
+    """
+    if dataset is not None and store_spec != "memory":
+        _fail("give a DATASET or --store URL, not both")
+
+    day = _day(as_of)
+
+    async def from_store(store: GraphStore) -> Dataset:
+        return await store.snapshot(as_of=day)
+
+    try:
+        if store_spec == "memory":
+            graph = load_dataset(dataset, allow_missing_holders=True).as_of(day)
+        else:
+            graph = _run_with_store(None, store_spec, store_timeout, from_store)
+    except AccountGraphError as error:
+        _fail(str(error))
+    findings = audit(graph)
+    report = render(findings, graph.name, fmt)
+    if out is None:
+        click.echo(report, nl=False)
+    else:
+        out.write_text(report, encoding="utf-8")
+        click.echo(f"{out}: {summary(findings)}")
+    if any(f.severity is Severity.ERROR for f in findings):
+        sys.exit(1)
+
+
+@cli.command("diff")
+@click.argument("old", type=click.Path(dir_okay=False, path_type=FilePath))
+@click.argument("new", type=click.Path(dir_okay=False, path_type=FilePath))
+@_JSON_OPTION
+def diff_command(old: FilePath, new: FilePath, as_json: bool) -> None:
+    """List the parties, edges and duties added, removed and changed from OLD to NEW.
+
+    Exit 0 whatever the differences; 1 when a file cannot be read or is invalid.
+    """
+    try:
+        before, after = load_dataset(old), load_dataset(new)
+    except AccountGraphError as error:
+        _fail(str(error))
+    changes = diff_datasets(before, after)
+    if as_json:
+        _print_json(diff_json(changes))
+    else:
+        click.echo("\n".join(diff_text(changes)))
 
 
 def main() -> None:

@@ -35,18 +35,20 @@ __all__ = ["load_dataset", "parse_dataset", "validate_file"]
 _TOP_LEVEL = "format, name, title, document, parties and edges"
 
 
-def load_dataset(path: str | Path | None = None) -> Dataset:
+def load_dataset(path: str | Path | None = None, *, allow_missing_holders: bool = False) -> Dataset:
     """Load and validate the dataset at ``path``, by default the shipped one.
 
     Raises :class:`DatasetError` with every problem if the file is unreadable or invalid.
+    ``allow_missing_holders`` lets duties whose holder is not a party through, for the
+    audit to report (``duty-without-holder``); stores refuse such datasets.
     """
     path = default_dataset_path() if path is None else Path(path)
-    return parse_dataset(_read(path), str(path))
+    return parse_dataset(_read(path), str(path), allow_missing_holders=allow_missing_holders)
 
 
-def parse_dataset(text: str, filename: str) -> Dataset:
+def parse_dataset(text: str, filename: str, *, allow_missing_holders: bool = False) -> Dataset:
     """Validate dataset YAML ``text``; ``filename`` is only used to name it in problems."""
-    dataset, problems = _examine(text, filename)
+    dataset, problems = _examine(text, filename, allow_missing_holders=allow_missing_holders)
     if dataset is None:
         raise DatasetError(filename, problems)
     return dataset
@@ -78,7 +80,9 @@ def _read(path: Path) -> str:
         raise DatasetError(path, [problem]) from None
 
 
-def _examine(text: str, filename: str) -> tuple[Dataset | None, list[Problem]]:
+def _examine(
+    text: str, filename: str, *, allow_missing_holders: bool = False
+) -> tuple[Dataset | None, list[Problem]]:
     """The dataset in ``text`` if it is valid, else ``None`` and all its problems."""
     try:
         tree = compose(text)
@@ -91,7 +95,7 @@ def _examine(text: str, filename: str) -> tuple[Dataset | None, list[Problem]]:
         return None, [Problem(filename, tree.value_line(()), message)]
     problems = [
         Problem(filename, issue.line, issue.message, subject(tree.data, issue.path))
-        for issue in check(tree)
+        for issue in check(tree, allow_missing_holders=allow_missing_holders)
     ]
     if problems:
         return None, sorted(problems, key=lambda p: (p.line or 0, p.message))
@@ -102,19 +106,21 @@ def _build(data: dict[str, Any]) -> Dataset:
     """The model of ``data``, which has passed every check."""
     doc = data["document"]
     symbol: str = doc["symbol"]
+    in_force = _date(doc.get("in_force"))
     document = Document(
         symbol=symbol,
         title=Text(doc["title"]),
         sections=tuple(doc["sections"]),
         date=_date(doc.get("date")),
         facts=_facts(doc.get("facts", []), symbol),
+        in_force=in_force,
     )
     return Dataset(
         name=data["name"],
         title=Text(data["title"]),
         document=document,
-        parties=tuple(_party(party, symbol) for party in data["parties"]),
-        edges=tuple(_edge(edge, symbol) for edge in data["edges"]),
+        parties=tuple(_party(party, symbol, in_force) for party in data["parties"]),
+        edges=tuple(_edge(edge, symbol, in_force) for edge in data["edges"]),
         responsibilities=tuple(
             Responsibility(
                 code=duty["code"],
@@ -128,7 +134,7 @@ def _build(data: dict[str, Any]) -> Dataset:
     )
 
 
-def _party(party: dict[str, Any], symbol: str) -> Party:
+def _party(party: dict[str, Any], symbol: str, in_force: dt.date | None) -> Party:
     return Party(
         id=party["id"],
         kind=PartyKind(party["kind"]),
@@ -138,11 +144,11 @@ def _party(party: dict[str, Any], symbol: str) -> Party:
         facts=_facts(party.get("facts", []), symbol),
         apex=party.get("apex", False),
         apex_reason=_optional_text(party.get("apex_reason")),
-        validity=_validity(party),
+        validity=_validity(party, in_force),
     )
 
 
-def _edge(edge: dict[str, Any], symbol: str) -> Edge:
+def _edge(edge: dict[str, Any], symbol: str, in_force: dt.date | None) -> Edge:
     return Edge(
         source=edge["from"],
         relation=Relation(edge["relation"]),
@@ -150,7 +156,7 @@ def _edge(edge: dict[str, Any], symbol: str) -> Edge:
         citations=tuple(_citation(cite, symbol) for cite in edge["cite"]),
         scope=edge.get("scope"),
         note=_optional_text(edge.get("note")),
-        validity=_validity(edge),
+        validity=_validity(edge, in_force),
     )
 
 
@@ -178,6 +184,9 @@ def _date(value: str | None) -> dt.date | None:
     return None if value is None else dt.date.fromisoformat(value)
 
 
-def _validity(item: dict[str, Any]) -> Validity:
+def _validity(item: dict[str, Any], in_force: dt.date | None) -> Validity:
+    """The item's dates; with no ``valid_from`` of its own, it takes part from ``in_force``."""
     start, end = _date(item.get("valid_from")), _date(item.get("valid_to"))
+    if start is None:
+        start = in_force
     return ALWAYS if start is None and end is None else Validity(start, end)

@@ -5,7 +5,7 @@ them into exit codes and GraphQL errors, the core never prints or exits::
 
     AccountGraphError
     ├── DatasetError          a dataset file is unreadable or invalid (all its problems)
-    ├── UnknownPartyError     an id names no party; carries the nearest ids
+    ├── UnknownPartyError     an id names no party (on a day); carries the nearest ids
     ├── QueryLimitError       an argument is outside what a query allows
     ├── ConfigurationError    a setting (environment variable) has a bad value
     └── StoreUnavailableError a graph database cannot be reached or refused us
@@ -50,12 +50,20 @@ class DatasetError(AccountGraphError):
 
 
 class UnknownPartyError(AccountGraphError, LookupError):
-    """No party has this id. ``suggestions`` are the nearest existing ids."""
+    """No party has this id, or none on the day asked about.
 
-    def __init__(self, party_id: str, suggestions: list[str] | None = None) -> None:
+    ``suggestions`` are the nearest existing ids. ``reason``, when given, says why a party
+    the store holds is unknown all the same (``is not valid on 2008-12-11 (valid from
+    2008-12-12)``) and replaces "no party" in the message.
+    """
+
+    def __init__(
+        self, party_id: str, suggestions: list[str] | None = None, *, reason: str | None = None
+    ) -> None:
         self.party_id = party_id
         self.suggestions = list(suggestions or [])
-        message = f'no party "{party_id}"'
+        self.reason = reason
+        message = f'no party "{party_id}"' if reason is None else f'party "{party_id}" {reason}'
         if self.suggestions:
             quoted = ", ".join(f'"{s}"' for s in self.suggestions)
             message += f"; did you mean {quoted}?"

@@ -230,13 +230,18 @@ class Path:
 
 @dataclass(frozen=True, slots=True)
 class Document:
-    """The source document a dataset models, and the sections it has (to check citations)."""
+    """The source document a dataset models, and the sections it has (to check citations).
+
+    ``in_force`` is the day the framework took effect: a dataset file's parties and edges
+    that give no ``valid_from`` take part from then (the loader dates them so).
+    """
 
     symbol: str
     title: Text
     sections: tuple[str, ...]
     date: dt.date | None = None
     facts: tuple[Fact, ...] = ()
+    in_force: dt.date | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from functools import partial
 from typing import Annotated
@@ -19,6 +20,7 @@ from strawberry.extensions import (
 )
 from strawberry.types import ExecutionContext
 
+from accountgraph.api.audit import Audit, run_audit
 from accountgraph.api.context import ApiContext, Info_
 from accountgraph.api.pagination import (
     PageInfo,
@@ -38,7 +40,13 @@ from accountgraph.api.types import (
 )
 from accountgraph.errors import AccountGraphError, UnknownPartyError
 from accountgraph.settings import QueryLimits
-from accountgraph.store.base import MAX_DEPTH, MAX_PAGE, MAX_PATHS, check_page_size
+from accountgraph.store.base import (
+    MAX_DEPTH,
+    MAX_PAGE,
+    MAX_PATHS,
+    check_page_size,
+    not_valid_on,
+)
 
 
 @strawberry.type(description="The dataset the API serves, and how much it holds.")
@@ -47,6 +55,16 @@ class DatasetInfo:
     parties: int = strawberry.field(description="Number of parties.")
     edges: int = strawberry.field(description="Number of edges.")
     responsibilities: int = strawberry.field(description="Number of responsibilities.")
+
+
+AS_OF_HELP = (
+    "The day the graph is asked about (YYYY-MM-DD): only parties and edges valid that day "
+    "take part. Default: today."
+)
+
+
+def _day(as_of: dt.date | None) -> dt.date:
+    return as_of if as_of is not None else dt.date.today()
 
 
 def _given(value: int | None, default: int) -> int:
@@ -69,13 +87,20 @@ class Query:
         self,
         info: Info_,
         id: Annotated[strawberry.ID, strawberry.argument(description=_id_help("party"))],
+        as_of: Annotated[dt.date | None, strawberry.argument(description=AS_OF_HELP)] = None,
     ) -> Party | None:
-        found = await info.context.parties.load(str(id))
-        if found is None:
-            store = info.context.store
-            info.context.report(info, UnknownPartyError(str(id), await store.suggest_ids(str(id))))
-            return None
-        return wrap_party(found)
+        day = _day(as_of)
+        store = info.context.store
+        found = await store.get_party(str(id), as_of=day)
+        if found is not None:
+            return wrap_party(found, day)
+        held = await store.get_party(str(id))
+        if held is not None:
+            info.context.report(info, not_valid_on(held, day))
+        else:
+            suggestions = await store.suggest_ids(str(id), as_of=day)
+            info.context.report(info, UnknownPartyError(str(id), suggestions))
+        return None
 
     @strawberry.field(
         description=f"Parties in id order, one page at a time (at most {MAX_PAGE} a page)."
@@ -101,14 +126,20 @@ class Query:
             str | None,
             strawberry.argument(description="Cursor after which the page starts (endCursor)."),
         ] = None,
+        as_of: Annotated[dt.date | None, strawberry.argument(description=AS_OF_HELP)] = None,
     ) -> PartyConnection:
+        day = _day(as_of)
         first = _given(first, 50)
         check_page_size(first)
         after_id = decode_cursor(after) if after is not None else None
         store = info.context.store
-        page = await store.list_parties(kind=kind, search=search, first=first, after=after_id)
-        total = await store.count_parties(kind=kind, search=search)
-        edges = [PartyEdge(cursor=encode_cursor(p.id), node=wrap_party(p)) for p in page.parties]
+        page = await store.list_parties(
+            kind=kind, search=search, first=first, after=after_id, as_of=day
+        )
+        total = await store.count_parties(kind=kind, search=search, as_of=day)
+        edges = [
+            PartyEdge(cursor=encode_cursor(p.id), node=wrap_party(p, day)) for p in page.parties
+        ]
         return PartyConnection(
             edges=edges,
             page_info=PageInfo(
@@ -131,15 +162,17 @@ class Query:
         id: Annotated[strawberry.ID, strawberry.argument(description=_id_help("party"))],
         max_depth: Annotated[int | None, strawberry.argument(description=DEPTH_HELP)] = 16,
         first: Annotated[int | None, strawberry.argument(description=FIRST_PATHS_HELP)] = 100,
+        as_of: Annotated[dt.date | None, strawberry.argument(description=AS_OF_HELP)] = None,
     ) -> list[Path]:
+        day = _day(as_of)
         try:
             found = await info.context.store.accountability_chains(
-                str(id), max_depth=_given(max_depth, 16), max_paths=_given(first, 100)
+                str(id), max_depth=_given(max_depth, 16), max_paths=_given(first, 100), as_of=day
             )
         except UnknownPartyError as error:
             info.context.report(info, error)
             return []
-        return [Path(domain=p) for p in found]
+        return [Path(domain=p, as_of=day) for p in found]
 
     @strawberry.field(
         description="Every path along DELEGATES_TO from a party to where delegation stops, "
@@ -155,18 +188,21 @@ class Query:
         ] = None,
         max_depth: Annotated[int | None, strawberry.argument(description=DEPTH_HELP)] = 16,
         first: Annotated[int | None, strawberry.argument(description=FIRST_PATHS_HELP)] = 100,
+        as_of: Annotated[dt.date | None, strawberry.argument(description=AS_OF_HELP)] = None,
     ) -> list[Path]:
+        day = _day(as_of)
         try:
             found = await info.context.store.delegation_ends(
                 str(id),
                 scope=scope,
                 max_depth=_given(max_depth, 16),
                 max_paths=_given(first, 100),
+                as_of=day,
             )
         except UnknownPartyError as error:
             info.context.report(info, error)
             return []
-        return [Path(domain=p) for p in found]
+        return [Path(domain=p, as_of=day) for p in found]
 
     @strawberry.field(
         description="Directed paths from one party to another over chosen relations: the "
@@ -183,7 +219,9 @@ class Query:
         ] = None,
         max_depth: Annotated[int | None, strawberry.argument(description=DEPTH_HELP)] = 8,
         first: Annotated[int | None, strawberry.argument(description=FIRST_PATHS_HELP)] = 50,
+        as_of: Annotated[dt.date | None, strawberry.argument(description=AS_OF_HELP)] = None,
     ) -> list[Path]:
+        day = _day(as_of)
         try:
             found = await info.context.store.paths(
                 str(from_id),
@@ -191,11 +229,23 @@ class Query:
                 relations=relations,
                 max_depth=_given(max_depth, 8),
                 max_paths=_given(first, 50),
+                as_of=day,
             )
         except UnknownPartyError as error:
             info.context.report(info, error)
             return []
-        return [Path(domain=p) for p in found]
+        return [Path(domain=p, as_of=day) for p in found]
+
+    @strawberry.field(
+        description="Integrity checks of the whole graph: loops, parties that answer to no "
+        "one, unaccountable delegates, duties nobody holds, and more."
+    )
+    async def audit(
+        self,
+        info: Info_,
+        as_of: Annotated[dt.date | None, strawberry.argument(description=AS_OF_HELP)] = None,
+    ) -> Audit:
+        return await run_audit(info, _day(as_of))
 
     @strawberry.field(description="The dataset served, with counts.")
     async def dataset(self, info: Info_) -> DatasetInfo:

@@ -11,6 +11,7 @@ from strawberry import Private
 from accountgraph import model
 from accountgraph.api.context import Info_
 from accountgraph.errors import QueryLimitError
+from accountgraph.explain import explain_path
 
 PartyKind = strawberry.enum(
     model.PartyKind,
@@ -46,11 +47,12 @@ def in_lang(text: model.Text | None, lang: str | None, default: str = "en") -> s
     return None if text is None else text.get(check_lang(lang, default))
 
 
-def wrap_party(party: model.Party) -> Party:
-    """The GraphQL object of a party: a Body for bodies and units, an Actor otherwise."""
+def wrap_party(party: model.Party, as_of: dt.date | None) -> Party:
+    """The GraphQL object of a party (a Body for bodies and units, an Actor otherwise), which
+    answers its questions about the graph as it stood on ``as_of``."""
     if party.kind.label == "Body":
-        return Body(domain=party)
-    return Actor(domain=party)
+        return Body(domain=party, as_of=as_of)
+    return Actor(domain=party, as_of=as_of)
 
 
 @strawberry.type(description="A document and section a statement comes from.")
@@ -96,6 +98,7 @@ class Fact:
 @strawberry.type(description="A cited relation from one party to another.")
 class Edge:
     domain: Private[model.Edge]
+    as_of: Private[dt.date | None] = None
 
     @strawberry.field(description="The relationship type.")
     def relation(self) -> Relation:  # type: ignore[valid-type]
@@ -103,11 +106,11 @@ class Edge:
 
     @strawberry.field(name="from", description="The party the edge leaves.")
     async def from_(self, info: Info_) -> Party:
-        return wrap_party(await info.context.party(self.domain.source))
+        return wrap_party(await info.context.party(self.domain.source), self.as_of)
 
     @strawberry.field(description="The party the edge arrives at.")
     async def to(self, info: Info_) -> Party:
-        return wrap_party(await info.context.party(self.domain.target))
+        return wrap_party(await info.context.party(self.domain.target), self.as_of)
 
     @strawberry.field(description="The clause the edge rests on (the first, when several).")
     def source(self) -> Citation:
@@ -131,6 +134,7 @@ class Edge:
 @strawberry.type(description="A duty the document lays on a party.")
 class Responsibility:
     domain: Private[model.Responsibility]
+    as_of: Private[dt.date | None] = None
 
     @strawberry.field(description="The duty's section, e.g. III.A.3(f).")
     def code(self) -> str:
@@ -144,7 +148,7 @@ class Responsibility:
 
     @strawberry.field(description="Who holds the duty.")
     async def holder(self, info: Info_) -> Party:
-        return wrap_party(await info.context.party(self.domain.holder))
+        return wrap_party(await info.context.party(self.domain.holder), self.as_of)
 
     @strawberry.field(description="The duty as a citation of its document and section.")
     def source(self) -> Citation:
@@ -160,27 +164,42 @@ class Responsibility:
 @strawberry.type(description="A walk through the graph: nodes[i] -edges[i]- nodes[i+1].")
 class Path:
     domain: Private[model.Path]
+    as_of: Private[dt.date | None] = None
 
     @strawberry.field(description="The parties along the path, from start to end.")
     async def nodes(self, info: Info_) -> list[Party]:
         found = await info.context.parties.load_many(list(self.domain.nodes))
-        return [wrap_party(p) for p in found if p is not None]
+        return [wrap_party(p, self.as_of) for p in found if p is not None]
 
     @strawberry.field(description="The edges between consecutive nodes, each with its clause.")
     def edges(self) -> list[Edge]:
-        return [Edge(domain=e) for e in self.domain.edges]
+        return [Edge(domain=e, as_of=self.as_of) for e in self.domain.edges]
 
     @strawberry.field(description="Number of edges (steps) in the path.")
     def length(self) -> int:
         return self.domain.length
 
+    @strawberry.field(
+        description="The path told as sentences, one step a line, each with its document "
+        'and sections: "A reports to B (A/46/11 III.C)."'
+    )
+    async def explanation(
+        self,
+        info: Info_,
+        lang: Annotated[str | None, strawberry.argument(description=LANG_HELP)] = "en",
+    ) -> list[str]:
+        language = check_lang(lang)
+        found = await info.context.parties.load_many(list(self.domain.nodes))
+        parties = {p.id: p for p in found if p is not None}
+        return explain_path(self.domain, parties, language)
+
     @strawberry.field(description="The party the path starts from.")
     async def start(self, info: Info_) -> Party:
-        return wrap_party(await info.context.party(self.domain.start))
+        return wrap_party(await info.context.party(self.domain.start), self.as_of)
 
     @strawberry.field(description="The party the path ends at.")
     async def end(self, info: Info_) -> Party:
-        return wrap_party(await info.context.party(self.domain.end))
+        return wrap_party(await info.context.party(self.domain.end), self.as_of)
 
 
 TRANSITIVE_HELP = "Follow the relation any number of steps, not only one."
@@ -189,6 +208,7 @@ TRANSITIVE_HELP = "Follow the relation any number of steps, not only one."
 @strawberry.interface(description="A node of the graph: an office, role, group, body, …")
 class Party:
     domain: Private[model.Party]
+    as_of: Private[dt.date | None] = None
 
     @strawberry.field(description="Stable kebab-case id, e.g. wipo-director-general.")
     def id(self) -> strawberry.ID:
@@ -246,8 +266,9 @@ class Party:
             model.Relation.ACCOUNTABLE_TO,
             model.Direction.OUT,
             transitive=bool(transitive),
+            as_of=self.as_of,
         )
-        return [wrap_party(p) for p in found]
+        return [wrap_party(p, self.as_of) for p in found]
 
     @strawberry.field(description="Who answers to this party (ACCOUNTABLE_TO, incoming).")
     async def holds_accountable(
@@ -262,27 +283,28 @@ class Party:
             model.Relation.ACCOUNTABLE_TO,
             model.Direction.IN,
             transitive=bool(transitive),
+            as_of=self.as_of,
         )
-        return [wrap_party(p) for p in found]
+        return [wrap_party(p, self.as_of) for p in found]
 
     @strawberry.field(description="Whom this party reports to (REPORTS_TO, outgoing).")
     async def reports_to(self, info: Info_) -> list[Party]:
         found = await info.context.store.neighbours(
-            self.domain.id, model.Relation.REPORTS_TO, model.Direction.OUT
+            self.domain.id, model.Relation.REPORTS_TO, model.Direction.OUT, as_of=self.as_of
         )
-        return [wrap_party(p) for p in found]
+        return [wrap_party(p, self.as_of) for p in found]
 
     @strawberry.field(description="The bodies this party sits on (MEMBER_OF, outgoing).")
     async def member_of(self, info: Info_) -> list[Body]:
         found = await info.context.store.neighbours(
-            self.domain.id, model.Relation.MEMBER_OF, model.Direction.OUT
+            self.domain.id, model.Relation.MEMBER_OF, model.Direction.OUT, as_of=self.as_of
         )
-        return [Body(domain=p) for p in found if p.kind.label == "Body"]
+        return [Body(domain=p, as_of=self.as_of) for p in found if p.kind.label == "Body"]
 
     @strawberry.field(description="The duties the document lays on this party, in its order.")
     async def responsibilities(self, info: Info_) -> list[Responsibility]:
-        duties = await info.context.store.responsibilities(self.domain.id)
-        return [Responsibility(domain=d) for d in duties]
+        duties = await info.context.store.responsibilities(self.domain.id, as_of=self.as_of)
+        return [Responsibility(domain=d, as_of=self.as_of) for d in duties]
 
     @strawberry.field(description="This party's edges, ordered by relation then other party.")
     async def edges(
@@ -298,9 +320,9 @@ class Party:
         ] = None,
     ) -> list[Edge]:
         found = await info.context.store.edges(
-            self.domain.id, direction or model.Direction.OUT, relations
+            self.domain.id, direction or model.Direction.OUT, relations, as_of=self.as_of
         )
-        return [Edge(domain=e) for e in found]
+        return [Edge(domain=e, as_of=self.as_of) for e in found]
 
 
 @strawberry.type(description="An office, role, group or government.")
@@ -313,13 +335,13 @@ class Body(Party):
     @strawberry.field(description="Who sits on this body (MEMBER_OF, incoming).")
     async def members(self, info: Info_) -> list[Party]:
         found = await info.context.store.neighbours(
-            self.domain.id, model.Relation.MEMBER_OF, model.Direction.IN
+            self.domain.id, model.Relation.MEMBER_OF, model.Direction.IN, as_of=self.as_of
         )
-        return [wrap_party(p) for p in found]
+        return [wrap_party(p, self.as_of) for p in found]
 
     @strawberry.field(description="Who chairs this body (CHAIRS, incoming); null when no one.")
     async def chair(self, info: Info_) -> Party | None:
         found = await info.context.store.neighbours(
-            self.domain.id, model.Relation.CHAIRS, model.Direction.IN
+            self.domain.id, model.Relation.CHAIRS, model.Direction.IN, as_of=self.as_of
         )
-        return wrap_party(found[0]) if found else None
+        return wrap_party(found[0], self.as_of) if found else None

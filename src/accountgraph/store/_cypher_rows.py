@@ -6,7 +6,9 @@ flat properties the queries filter on: ``kind``, ``name_en``/``name_zh``, ``sear
 aliases and names case-folded, for substring search), ``id_folded`` and ``name_keys`` (for
 "did you mean"), ``ordinal`` (the dataset's order) and, on edges, ``relation`` (the type
 again, so one query can follow any single relation) and ``scope_key`` (the scope, ``""``
-when none: MERGE cannot key on a null).
+when none: MERGE cannot key on a null). Dates (``valid_from``, ``valid_to``) are ISO
+strings ``YYYY-MM-DD``, absent when open: FalkorDB's Bolt endpoint and some clients fail
+on date values, and ISO strings compare as the days they name in both servers.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from accountgraph.model import (
     LANGUAGES,
     Citation,
     Dataset,
+    Document,
     Edge,
     Fact,
     Party,
@@ -129,7 +132,9 @@ def party_row(party: Party, ordinal: int) -> Props:
     return {"id": party.id, "label": party.kind.label, "props": props}
 
 
-def edge_row(edge: Edge) -> Props:
+def edge_row(edge: Edge, ordinal: int) -> Props:
+    """An edge keyed by its ends, relation and scope; ``ordinal`` is its place in the
+    dataset."""
     return {
         "source": edge.source,
         "target": edge.target,
@@ -142,6 +147,7 @@ def edge_row(edge: Edge) -> Props:
             "note_json": text_json(edge.note),
             "valid_from": _date(edge.validity.valid_from),
             "valid_to": _date(edge.validity.valid_to),
+            "ordinal": ordinal,
         },
     }
 
@@ -174,6 +180,7 @@ def dataset_parameters(dataset: Dataset) -> Props:
                 "sections": list(document.sections),
                 "date": _date(document.date),
                 "facts": [_fact_value(f) for f in document.facts],
+                "in_force": _date(document.in_force),
             }
         ),
     }
@@ -223,6 +230,38 @@ def responsibility_of(row: Mapping[str, Any]) -> Responsibility:
         text=Text(json.loads(row["text_json"])),
         document=row["document"],
         note=text_from_json(row.get("note_json")),
+    )
+
+
+def dataset_of(
+    name: str,
+    head: Mapping[str, Any],
+    parties: Sequence[Party],
+    edges: Sequence[Edge],
+    responsibilities: Sequence[Responsibility],
+) -> Dataset:
+    """A dataset from its node's ``title_json`` and ``document_json`` and what it holds."""
+    return Dataset(
+        name=name,
+        title=Text(json.loads(head["title_json"])),
+        document=document_of(head["document_json"]),
+        parties=tuple(parties),
+        edges=tuple(edges),
+        responsibilities=tuple(responsibilities),
+    )
+
+
+def document_of(raw: str) -> Document:
+    """The document of a dataset node's ``document_json``."""
+    value = json.loads(raw)
+    date, in_force = value.get("date"), value.get("in_force")
+    return Document(
+        symbol=value["symbol"],
+        title=Text(value["title"]),
+        sections=tuple(value["sections"]),
+        date=dt.date.fromisoformat(date) if date else None,
+        facts=tuple(_fact_of(f) for f in value["facts"]),
+        in_force=dt.date.fromisoformat(in_force) if in_force else None,
     )
 
 

@@ -14,17 +14,33 @@ exactly as the embedded store does.
 
 An id that names no party is looked up only when an answer comes back empty, so a
 question about a known party costs one round trip.
+
+A day (``as_of``) is the parameter ``$as_of`` of every query, an ISO date string as the
+dates are stored (see :mod:`accountgraph.store._cypher_rows`), filtered in the database.
+A snapshot reads the whole graph back a page at a time (:data:`READ_BATCH` items a
+statement): parties in id order, the edges leaving each page of them, then the duties.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
 from accountgraph.errors import StoreUnavailableError, UnknownPartyError
-from accountgraph.model import Direction, Edge, Party, PartyKind, Path, Relation, Responsibility
+from accountgraph.model import (
+    Dataset,
+    Direction,
+    Edge,
+    Party,
+    PartyKind,
+    Path,
+    Relation,
+    Responsibility,
+)
 from accountgraph.store._cypher_rows import (
     SEARCH_SEPARATOR,
+    dataset_of,
     edge_of,
     edge_order,
     party_of,
@@ -33,7 +49,14 @@ from accountgraph.store._cypher_rows import (
     responsibility_of,
 )
 from accountgraph.store.backends.base import CypherBackend, Parameters, Row
-from accountgraph.store.base import PartyPage, StoreStats, check_bounds, check_page_size
+from accountgraph.store.base import (
+    PartyPage,
+    StoreStats,
+    check_bounds,
+    check_page_size,
+    day_of,
+    not_valid_on,
+)
 from accountgraph.store.statements import statement
 from accountgraph.suggest import closest, name_key
 
@@ -43,6 +66,9 @@ SUGGESTION_POOL = 5_000
 
 SIMILARITY_CUTOFF = 0.6
 
+READ_BATCH = 1000
+"""How many parties, edges or duties one statement reads when a whole graph is read."""
+
 _NEIGHBOURS = {
     (Direction.OUT, False): "neighbours_out",
     (Direction.IN, False): "neighbours_in",
@@ -51,6 +77,12 @@ _NEIGHBOURS = {
     (Direction.IN, True): "reachable_in",
     (Direction.BOTH, True): "reachable_both",
 }
+
+
+def _iso(as_of: dt.date | None) -> str | None:
+    """A day as the ``$as_of`` parameter: ``YYYY-MM-DD``, or null for no day."""
+    day = day_of(as_of)
+    return None if day is None else day.isoformat()
 
 
 def _storable(text: str) -> bool:
@@ -64,12 +96,22 @@ class CypherStore:
 
     ``dataset_name``, when given, is the dataset the graph must hold: the first question
     checks it and raises :class:`StoreUnavailableError` if the graph holds another.
+    ``read_batch`` is how many items a statement reads when a whole graph is read.
     """
 
-    def __init__(self, backend: CypherBackend, *, dataset_name: str | None = None) -> None:
+    def __init__(
+        self,
+        backend: CypherBackend,
+        *,
+        dataset_name: str | None = None,
+        read_batch: int = READ_BATCH,
+    ) -> None:
+        if read_batch < 1:
+            raise ValueError(f"read_batch={read_batch} is not allowed: at least 1")
         self._backend = backend
         self._dataset_name = dataset_name
         self._checked = dataset_name is None
+        self._read_batch = read_batch
 
     @property
     def backend(self) -> CypherBackend:
@@ -87,19 +129,23 @@ class CypherStore:
             responsibilities=int(row["responsibilities"]),
         )
 
-    async def get_party(self, party_id: str) -> Party | None:
-        [found] = await self.get_parties([party_id])
+    async def get_party(self, party_id: str, *, as_of: dt.date | None = None) -> Party | None:
+        [found] = await self.get_parties([party_id], as_of=as_of)
         return found
 
-    async def get_parties(self, party_ids: Sequence[str]) -> list[Party | None]:
+    async def get_parties(
+        self, party_ids: Sequence[str], *, as_of: dt.date | None = None
+    ) -> list[Party | None]:
         wanted = [party_id for party_id in dict.fromkeys(party_ids) if _storable(party_id)]
         found: dict[str, Party] = {}
         if wanted:
-            rows = await self._run("parties_by_id", {"ids": wanted})
+            rows = await self._run("parties_by_id", {"ids": wanted, "as_of": _iso(as_of)})
             found = {party.id: party for party in (party_of(row["party"]) for row in rows)}
         return [found.get(party_id) for party_id in party_ids]
 
-    async def suggest_ids(self, party_id: str, limit: int = 3) -> list[str]:
+    async def suggest_ids(
+        self, party_id: str, limit: int = 3, *, as_of: dt.date | None = None
+    ) -> list[str]:
         if limit <= 0 or not _storable(party_id):
             return []
         folded = party_id.casefold()
@@ -112,6 +158,7 @@ class CypherStore:
                 "limit": limit,
                 "pool": SUGGESTION_POOL + 1,
                 "containing": 2 * limit,
+                "as_of": _iso(as_of),
             },
         )
         picks = dict.fromkeys(row["named"])
@@ -139,6 +186,7 @@ class CypherStore:
         search: str | None = None,
         first: int = 50,
         after: str | None = None,
+        as_of: dt.date | None = None,
     ) -> PartyPage:
         check_page_size(first)
         needle = search.casefold() if search else None
@@ -154,19 +202,29 @@ class CypherStore:
                 "kind": None if kind is None else kind.value,
                 "needle": needle,
                 "limit": first + 1,
+                "as_of": _iso(as_of),
             },
         )
         parties = sorted((party_of(row["party"]) for row in rows), key=lambda party: party.id)
         return PartyPage(tuple(parties[:first]), has_next=len(parties) > first)
 
     async def count_parties(
-        self, *, kind: PartyKind | None = None, search: str | None = None
+        self,
+        *,
+        kind: PartyKind | None = None,
+        search: str | None = None,
+        as_of: dt.date | None = None,
     ) -> int:
         needle = search.casefold() if search else None
         if needle is not None and not _searchable(needle):
             return 0
         [row] = await self._run(
-            "parties_count", {"kind": None if kind is None else kind.value, "needle": needle}
+            "parties_count",
+            {
+                "kind": None if kind is None else kind.value,
+                "needle": needle,
+                "as_of": _iso(as_of),
+            },
         )
         return int(row["count"])
 
@@ -175,9 +233,11 @@ class CypherStore:
         party_id: str,
         direction: Direction = Direction.OUT,
         relations: Sequence[Relation] | None = None,
+        *,
+        as_of: dt.date | None = None,
     ) -> list[Edge]:
         if relations is not None and not relations:
-            await self._require(party_id)
+            await self._require(party_id, as_of=as_of)
             return []
         rows = await self._run(
             "edges",
@@ -187,11 +247,12 @@ class CypherStore:
                 "outgoing": direction in (Direction.OUT, Direction.BOTH),
                 "incoming": direction in (Direction.IN, Direction.BOTH),
                 "loops_in": direction is Direction.IN,
+                "as_of": _iso(as_of),
             },
             party_id,
         )
         if not rows:
-            await self._require(party_id)
+            await self._require(party_id, as_of=as_of)
         found = [edge_of(row["source"], row["target"], row["edge"]) for row in rows]
         return sorted(found, key=lambda edge: edge_order(edge, party_id))
 
@@ -202,38 +263,63 @@ class CypherStore:
         direction: Direction = Direction.OUT,
         *,
         transitive: bool = False,
+        as_of: dt.date | None = None,
     ) -> list[Party]:
         rows = await self._run(
             _NEIGHBOURS[direction, transitive],
-            {"id": party_id, "relation": relation.value},
+            {"id": party_id, "relation": relation.value, "as_of": _iso(as_of)},
             party_id,
         )
         if not rows:
-            await self._require(party_id)
+            await self._require(party_id, as_of=as_of)
         ranked = sorted(
             ((int(row.get("distance", 1)), party_of(row["party"])) for row in rows),
             key=lambda pair: (pair[0], pair[1].id),
         )
         return [party for _, party in ranked]
 
-    async def responsibilities(self, holder_id: str) -> list[Responsibility]:
-        rows = await self._run("responsibilities", {"id": holder_id}, holder_id)
+    async def responsibilities(
+        self, holder_id: str, *, as_of: dt.date | None = None
+    ) -> list[Responsibility]:
+        rows = await self._run(
+            "responsibilities", {"id": holder_id, "as_of": _iso(as_of)}, holder_id
+        )
         if not rows:
-            await self._require(holder_id)
+            await self._require(holder_id, as_of=as_of)
         return _duties(rows)
 
     async def all_responsibilities(self) -> list[Responsibility]:
-        return _duties(await self._run("responsibilities_all"))
+        rows: list[Row] = []
+        after: int | None = None
+        while True:
+            page = await self._run(
+                "responsibilities_all", {"after": after, "limit": self._read_batch}
+            )
+            rows += page
+            if len(page) < self._read_batch:
+                return _duties(rows)
+            after = int(page[-1]["duty"]["ordinal"])
 
     async def accountability_chains(
-        self, party_id: str, *, max_depth: int = 16, max_paths: int = 100
+        self,
+        party_id: str,
+        *,
+        max_depth: int = 16,
+        max_paths: int = 100,
+        as_of: dt.date | None = None,
     ) -> list[Path]:
         check_bounds(max_depth, max_paths)
         return await self._paths(
             "chains",
-            {"id": party_id, "max_depth": max_depth, "max_paths": max_paths},
+            {
+                "id": party_id,
+                "max_depth": max_depth,
+                "max_paths": max_paths,
+                "as_of": _iso(as_of),
+            },
             [party_id],
             max_paths,
+            as_of,
         )
 
     async def delegation_ends(
@@ -243,20 +329,22 @@ class CypherStore:
         scope: str | None = None,
         max_depth: int = 16,
         max_paths: int = 100,
+        as_of: dt.date | None = None,
     ) -> list[Path]:
         check_bounds(max_depth, max_paths)
         parameters: dict[str, Any] = {
             "id": party_id,
             "max_depth": max_depth,
             "max_paths": max_paths,
+            "as_of": _iso(as_of),
         }
         if scope is None:
-            return await self._paths("delegation_ends", parameters, [party_id], max_paths)
+            return await self._paths("delegation_ends", parameters, [party_id], max_paths, as_of)
         if not _storable(scope):
-            await self._require(party_id)
+            await self._require(party_id, as_of=as_of, valid=True)
             return []
         parameters["scope"] = scope
-        return await self._paths("delegation_ends_scoped", parameters, [party_id], max_paths)
+        return await self._paths("delegation_ends_scoped", parameters, [party_id], max_paths, as_of)
 
     async def paths(
         self,
@@ -266,34 +354,90 @@ class CypherStore:
         relations: Sequence[Relation] | None = None,
         max_depth: int = 8,
         max_paths: int = 50,
+        as_of: dt.date | None = None,
     ) -> list[Path]:
         check_bounds(max_depth, max_paths)
         ends = [from_id, to_id]
         if from_id == to_id or (relations is not None and not relations):
-            await self._require(*ends)
+            await self._require(*ends, as_of=as_of, valid=True)
             return []
         parameters: dict[str, Any] = {
             "from_id": from_id,
             "to_id": to_id,
             "max_depth": max_depth,
             "max_paths": max_paths,
+            "as_of": _iso(as_of),
         }
         kinds = None if relations is None else sorted({r.value for r in relations})
         if kinds is not None and len(kinds) == 1:
             parameters["relation"] = kinds[0]
-            return await self._paths("paths_along", parameters, ends, max_paths)
+            return await self._paths("paths_along", parameters, ends, max_paths, as_of)
         parameters["relations"] = kinds
-        return await self._paths("paths", parameters, ends, max_paths)
+        return await self._paths("paths", parameters, ends, max_paths, as_of)
+
+    async def snapshot(self, *, as_of: dt.date | None = None) -> Dataset:
+        heads = await self._run("snapshot_dataset")
+        name = self._dataset_of({"datasets": [row["dataset"]["name"] for row in heads]})
+        [head] = [row["dataset"] for row in heads]
+        day = _iso(as_of)
+        parties: list[Row] = []
+        edges: list[Row] = []
+        after: str | None = None
+        while True:
+            page = await self._run(
+                "parties_page",
+                {
+                    "after": after,
+                    "kind": None,
+                    "needle": None,
+                    "limit": self._read_batch,
+                    "as_of": day,
+                },
+            )
+            parties += (row["party"] for row in page)
+            ids = [row["party"]["id"] for row in page]
+            if ids:
+                edges += await self._edges_leaving(ids, day)
+            if len(page) < self._read_batch:
+                break
+            after = ids[-1]
+        return dataset_of(
+            name,
+            head,
+            [party_of(row) for row in sorted(parties, key=_ordinal)],
+            [
+                edge_of(row["source"], row["target"], row["edge"])
+                for row in sorted(edges, key=_edge_ordinal)
+            ],
+            await self.all_responsibilities(),
+        )
 
     async def close(self) -> None:
         await self._backend.close()
 
+    async def _edges_leaving(self, ids: Sequence[str], day: str | None) -> list[Row]:
+        """Every edge leaving the parties ``ids`` (valid on ``day``), a page at a time."""
+        rows: list[Row] = []
+        while True:
+            page = await self._run(
+                "snapshot_edges",
+                {"ids": list(ids), "as_of": day, "skip": len(rows), "limit": self._read_batch},
+            )
+            rows += page
+            if len(page) < self._read_batch:
+                return rows
+
     async def _paths(
-        self, name: str, parameters: Parameters, ends: Sequence[str], max_paths: int
+        self,
+        name: str,
+        parameters: Parameters,
+        ends: Sequence[str],
+        max_paths: int,
+        as_of: dt.date | None,
     ) -> list[Path]:
         rows = await self._run(name, parameters, *ends)
         if not rows:
-            await self._require(*ends)
+            await self._require(*ends, as_of=as_of, valid=True)
         found = sorted((path_of(row) for row in rows), key=path_order)
         return found[:max_paths]
 
@@ -305,12 +449,19 @@ class CypherStore:
             return []
         return await self._backend.run(statement(name), parameters)
 
-    async def _require(self, *party_ids: str) -> None:
-        """Raise :class:`UnknownPartyError` for the first id that names no party."""
+    async def _require(
+        self, *party_ids: str, as_of: dt.date | None = None, valid: bool = False
+    ) -> None:
+        """Raise :class:`UnknownPartyError` for the first id that names no party (suggesting
+        ids of parties valid on ``as_of``) or, when ``valid``, whose party is not valid on
+        ``as_of``."""
         found = await self.get_parties(party_ids)
+        day = day_of(as_of)
         for party_id, party in zip(party_ids, found, strict=True):
             if party is None:
-                raise UnknownPartyError(party_id, await self.suggest_ids(party_id))
+                raise UnknownPartyError(party_id, await self.suggest_ids(party_id, as_of=as_of))
+            if valid and day is not None and not party.validity.holds_on(day):
+                raise not_valid_on(party, day)
 
     def _dataset_of(self, row: Row) -> str:
         names: list[str] = sorted(row["datasets"])
@@ -334,6 +485,18 @@ class CypherStore:
                 f"the graph holds dataset {name!r}, not {self._dataset_name!r}",
             )
         self._checked = True
+
+
+def _ordinal(row: Row) -> int:
+    return int(row["ordinal"])
+
+
+def _edge_ordinal(row: Row) -> tuple[Any, ...]:
+    """An edge's place in the dataset; by its key after those that have one (a graph
+    loaded before edges kept their ordinal)."""
+    ordinal = row["edge"].get("ordinal")
+    key = (row["source"], row["edge"]["relation"], row["target"], row["edge"].get("scope") or "")
+    return (ordinal is None, 0 if ordinal is None else int(ordinal), key)
 
 
 def _duties(rows: Sequence[Row]) -> list[Responsibility]:

@@ -172,7 +172,7 @@ def plan_load(
     removing everything the graph holds when ``replaces`` (the datasets it held) is given."""
     rows: dict[str, list[Props]] = {
         "parties": [party_row(p, i) for i, p in enumerate(dataset.parties)],
-        "edges": [edge_row(e) for e in dataset.edges],
+        "edges": [edge_row(e, i) for i, e in enumerate(dataset.edges)],
         "responsibilities": _responsibility_rows(dataset),
     }
     head = dataset_parameters(dataset)

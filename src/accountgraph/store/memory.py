@@ -13,11 +13,17 @@ touches only the parties it is about, even in a graph of millions:
 * for "did you mean", built at the first unknown id: ids and aliases case-folded.
 
 Path queries are delegated to :mod:`accountgraph.store._paths`, which bounds them.
+
+Queries as of a day filter while they walk: the edges and parties a query meets are
+checked against the day, the graph is never copied. The span of days on which everything
+the store holds is valid is known from the start; a query about a day inside it (or about
+no day) checks nothing, so a dataset where nothing is dated never pays for dates.
 """
 
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -45,7 +51,14 @@ from accountgraph.store._paths import (
     ordered_paths,
     scope_order,
 )
-from accountgraph.store.base import PartyPage, StoreStats, check_bounds, check_page_size
+from accountgraph.store.base import (
+    PartyPage,
+    StoreStats,
+    check_bounds,
+    check_page_size,
+    day_of,
+    not_valid_on,
+)
 from accountgraph.suggest import closest, name_key
 
 SUGGESTION_POOL = 5_000
@@ -78,7 +91,11 @@ class MemoryStore:
         for party_id in self._ids:
             self._ids_by_kind.setdefault(self._parties[party_id].kind, []).append(party_id)
         self._haystacks = {party.id: _haystack(party) for party in dataset.parties}
-        self._count_cache: dict[tuple[PartyKind | None, str], int] = {}
+        self._count_cache: dict[tuple[PartyKind | None, str, dt.date | None], int] = {}
+        # Every party and edge is valid from _all_from to _all_to (open when None).
+        validities = [p.validity for p in dataset.parties] + [e.validity for e in dataset.edges]
+        self._all_from = max((v.valid_from for v in validities if v.valid_from), default=None)
+        self._all_to = min((v.valid_to for v in validities if v.valid_to), default=None)
         self._names: _NameIndex | None = None
         self._out = _edge_table(dataset.edges, _source, _target_order)
         self._in = _edge_table(dataset.edges, _target, _source_order)
@@ -111,14 +128,19 @@ class MemoryStore:
             responsibilities=len(self._dataset.responsibilities),
         )
 
-    async def get_party(self, party_id: str) -> Party | None:
-        return self._parties.get(party_id)
+    async def get_party(self, party_id: str, *, as_of: dt.date | None = None) -> Party | None:
+        return self._party_on(party_id, self._day(as_of))
 
-    async def get_parties(self, party_ids: Sequence[str]) -> list[Party | None]:
-        return [self._parties.get(party_id) for party_id in party_ids]
+    async def get_parties(
+        self, party_ids: Sequence[str], *, as_of: dt.date | None = None
+    ) -> list[Party | None]:
+        day = self._day(as_of)
+        return [self._party_on(party_id, day) for party_id in party_ids]
 
-    async def suggest_ids(self, party_id: str, limit: int = 3) -> list[str]:
-        return self._suggest(party_id, limit)
+    async def suggest_ids(
+        self, party_id: str, limit: int = 3, *, as_of: dt.date | None = None
+    ) -> list[str]:
+        return self._suggest(party_id, limit, self._day(as_of))
 
     async def list_parties(
         self,
@@ -127,8 +149,10 @@ class MemoryStore:
         search: str | None = None,
         first: int = 50,
         after: str | None = None,
+        as_of: dt.date | None = None,
     ) -> PartyPage:
         check_page_size(first)
+        day = self._day(as_of)
         ids = self._ids if kind is None else self._ids_by_kind.get(kind, [])
         needle = search.casefold() if search else None
         start = 0 if after is None else bisect.bisect_right(ids, after)
@@ -137,21 +161,34 @@ class MemoryStore:
             party_id = ids[index]
             if needle is not None and needle not in self._haystacks[party_id]:
                 continue
+            if day is not None and not self._holds(party_id, day):
+                continue
             if len(chosen) == first:
                 return PartyPage(tuple(chosen), has_next=True)
             chosen.append(self._parties[party_id])
         return PartyPage(tuple(chosen), has_next=False)
 
     async def count_parties(
-        self, *, kind: PartyKind | None = None, search: str | None = None
+        self,
+        *,
+        kind: PartyKind | None = None,
+        search: str | None = None,
+        as_of: dt.date | None = None,
     ) -> int:
+        day = self._day(as_of)
         ids = self._ids if kind is None else self._ids_by_kind.get(kind, [])
-        if not search:
+        if not search and day is None:
             return len(ids)
-        key = (kind, search.casefold())
+        needle = search.casefold() if search else ""
+        key = (kind, needle, day)
         count = self._count_cache.get(key)
         if count is None:
-            count = sum(1 for party_id in ids if key[1] in self._haystacks[party_id])
+            count = sum(
+                1
+                for party_id in ids
+                if needle in self._haystacks[party_id]
+                and (day is None or self._holds(party_id, day))
+            )
             if len(self._count_cache) >= _COUNT_CACHE_SIZE:
                 self._count_cache.clear()
             self._count_cache[key] = count
@@ -162,8 +199,11 @@ class MemoryStore:
         party_id: str,
         direction: Direction = Direction.OUT,
         relations: Sequence[Relation] | None = None,
+        *,
+        as_of: dt.date | None = None,
     ) -> list[Edge]:
-        self._require(party_id)
+        day = self._day(as_of)
+        self._require(party_id, day)
         wanted = None if relations is None else frozenset(relations)
         found: list[Edge] = []
         if direction in (Direction.OUT, Direction.BOTH):
@@ -175,6 +215,8 @@ class MemoryStore:
             found += arriving
         if wanted is not None:
             found = [edge for edge in found if edge.relation in wanted]
+        if day is not None:
+            found = [edge for edge in found if self._edge_holds(edge, day)]
         return sorted(
             found,
             key=lambda e: (
@@ -192,8 +234,12 @@ class MemoryStore:
         direction: Direction = Direction.OUT,
         *,
         transitive: bool = False,
+        as_of: dt.date | None = None,
     ) -> list[Party]:
-        self._require(party_id)
+        day = self._day(as_of)
+        self._require(party_id, day)
+        if day is not None and not self._holds(party_id, day):
+            return []
         seen = {party_id}
         frontier = [party_id]
         ordered: list[str] = []
@@ -201,7 +247,7 @@ class MemoryStore:
             reached = {
                 other
                 for pid in frontier
-                for other in self._adjacent(pid, relation, direction)
+                for other in self._adjacent(pid, relation, direction, day)
                 if other not in seen
             }
             frontier = sorted(reached)
@@ -211,21 +257,32 @@ class MemoryStore:
                 break
         return [self._parties[pid] for pid in ordered]
 
-    async def responsibilities(self, holder_id: str) -> list[Responsibility]:
-        self._require(holder_id)
+    async def responsibilities(
+        self, holder_id: str, *, as_of: dt.date | None = None
+    ) -> list[Responsibility]:
+        day = self._day(as_of)
+        self._require(holder_id, day)
+        if day is not None and not self._holds(holder_id, day):
+            return []
         return list(self._duties.get(holder_id, ()))
 
     async def all_responsibilities(self) -> list[Responsibility]:
         return list(self._dataset.responsibilities)
 
     async def accountability_chains(
-        self, party_id: str, *, max_depth: int = 16, max_paths: int = 100
+        self,
+        party_id: str,
+        *,
+        max_depth: int = 16,
+        max_paths: int = 100,
+        as_of: dt.date | None = None,
     ) -> list[Path]:
         check_bounds(max_depth, max_paths)
-        self._require(party_id)
+        day = self._day(as_of)
+        self._require_valid(party_id, day)
         return ordered_paths(
             party_id,
-            self._hops_along([Relation.ACCOUNTABLE_TO]),
+            self._hops_along([Relation.ACCOUNTABLE_TO], day=day),
             None,
             max_depth=max_depth,
             max_paths=max_paths,
@@ -239,12 +296,14 @@ class MemoryStore:
         scope: str | None = None,
         max_depth: int = 16,
         max_paths: int = 100,
+        as_of: dt.date | None = None,
     ) -> list[Path]:
         check_bounds(max_depth, max_paths)
-        self._require(party_id)
+        day = self._day(as_of)
+        self._require_valid(party_id, day)
         return ordered_paths(
             party_id,
-            self._hops_along([Relation.DELEGATES_TO], scope),
+            self._hops_along([Relation.DELEGATES_TO], scope, day),
             None,
             max_depth=max_depth,
             max_paths=max_paths,
@@ -259,61 +318,125 @@ class MemoryStore:
         relations: Sequence[Relation] | None = None,
         max_depth: int = 8,
         max_paths: int = 50,
+        as_of: dt.date | None = None,
     ) -> list[Path]:
         check_bounds(max_depth, max_paths)
-        self._require(from_id)
-        self._require(to_id)
+        day = self._day(as_of)
+        self._require_valid(from_id, day)
+        self._require_valid(to_id, day)
         if from_id == to_id or (relations is not None and not relations):
             return []
         return ordered_paths(
             from_id,
-            self._hops_along(relations),
+            self._hops_along(relations, day=day),
             to_id,
             max_depth=max_depth,
             max_paths=max_paths,
             step_budget=self._step_budget,
         )
 
+    async def snapshot(self, *, as_of: dt.date | None = None) -> Dataset:
+        day = self._day(as_of)
+        return self._dataset if day is None else self._dataset.as_of(day)
+
     async def close(self) -> None:
         """Nothing is held open: the graph stays readable until the store is dropped."""
 
-    def _require(self, party_id: str) -> None:
-        if party_id not in self._parties:
-            raise UnknownPartyError(party_id, self._suggest(party_id, 3))
+    def _day(self, as_of: dt.date | None) -> dt.date | None:
+        """The day a query must check, or ``None`` when everything held is valid on it."""
+        day = day_of(as_of)
+        if day is None:
+            return None
+        if (self._all_from is None or self._all_from <= day) and (
+            self._all_to is None or day <= self._all_to
+        ):
+            return None
+        return day
 
-    def _suggest(self, party_id: str, limit: int) -> list[str]:
-        if limit <= 0 or not self._ids:
+    def _holds(self, party_id: str, day: dt.date) -> bool:
+        return self._parties[party_id].validity.holds_on(day)
+
+    def _edge_holds(self, edge: Edge, day: dt.date) -> bool:
+        return (
+            edge.validity.holds_on(day)
+            and self._holds(edge.source, day)
+            and self._holds(edge.target, day)
+        )
+
+    def _party_on(self, party_id: str, day: dt.date | None) -> Party | None:
+        party = self._parties.get(party_id)
+        if party is None or day is None or party.validity.holds_on(day):
+            return party
+        return None
+
+    def _require(self, party_id: str, day: dt.date | None = None) -> None:
+        """Raise :class:`UnknownPartyError` unless the store holds the party (suggesting
+        ids of parties valid on ``day``)."""
+        if party_id not in self._parties:
+            raise UnknownPartyError(party_id, self._suggest(party_id, 3, day))
+
+    def _require_valid(self, party_id: str, day: dt.date | None) -> None:
+        """As :meth:`_require`, and the party must take part on ``day``."""
+        self._require(party_id, day)
+        if day is not None and not self._holds(party_id, day):
+            raise not_valid_on(self._parties[party_id], day)
+
+    def _suggest(self, party_id: str, limit: int, day: dt.date | None = None) -> list[str]:
+        if limit <= 0:
+            return []
+        ids = self._ids
+        if day is not None:
+            ids = [candidate for candidate in ids if self._holds(candidate, day)]
+        if not ids:
             return []
         if self._names is None:
             self._names = _NameIndex.of(self._parties.values())
         folded = party_id.casefold()
-        picks = dict.fromkeys(self._names.by_name.get(name_key(party_id), ()))
-        pool = self._ids
+        named = self._names.by_name.get(name_key(party_id), ())
+        if day is not None:
+            named = [candidate for candidate in named if self._holds(candidate, day)]
+        picks = dict.fromkeys(named)
+        pool = ids
         if len(pool) > SUGGESTION_POOL:
             middle = bisect.bisect_left(pool, party_id)
             low = max(0, middle - SUGGESTION_POOL // 2)
             pool = pool[low : low + SUGGESTION_POOL]
         picks.update(dict.fromkeys(closest(party_id, pool, limit=limit, cutoff=SIMILARITY_CUTOFF)))
         if folded:
-            for candidate in self._ids:
+            for candidate in ids:
                 if len(picks) >= limit:
                     break
                 if folded in self._names.folded_ids[candidate]:
                     picks[candidate] = None
         return list(picks)[:limit]
 
-    def _adjacent(self, party_id: str, relation: Relation, direction: Direction) -> Iterator[str]:
+    def _adjacent(
+        self, party_id: str, relation: Relation, direction: Direction, day: dt.date | None
+    ) -> Iterator[str]:
+        """The parties one ``relation`` edge from ``party_id`` (itself valid on ``day``),
+        over edges valid that day."""
         if direction in (Direction.OUT, Direction.BOTH):
             for edge in self._out.get(relation, {}).get(party_id, ()):
-                yield edge.target
+                if day is None or self._leads_on(edge, edge.target, day):
+                    yield edge.target
         if direction in (Direction.IN, Direction.BOTH):
             for edge in self._in.get(relation, {}).get(party_id, ()):
-                yield edge.source
+                if day is None or self._leads_on(edge, edge.source, day):
+                    yield edge.source
+
+    def _leads_on(self, edge: Edge, other: str, day: dt.date) -> bool:
+        """Whether ``edge``, from a party valid on ``day``, leads to ``other`` that day."""
+        return edge.validity.holds_on(day) and self._holds(other, day)
 
     def _hops_along(
-        self, relations: Sequence[Relation] | None, scope: str | None = None
+        self,
+        relations: Sequence[Relation] | None,
+        scope: str | None = None,
+        day: dt.date | None = None,
     ) -> Successors:
-        """The hops leaving a party over ``relations`` (all when ``None``), of ``scope``."""
+        """The hops leaving a party over ``relations`` (all when ``None``), of ``scope``,
+        valid on ``day`` with the parties they reach (a walk starts at a party valid that
+        day, so it only ever leaves one)."""
         if relations is not None and len(set(relations)) == 1:
             table = self._out.get(relations[0], {})
 
@@ -321,6 +444,8 @@ class MemoryStore:
                 edges: Sequence[Edge] = table.get(party_id, ())
                 if scope is not None:
                     edges = [e for e in edges if e.scope == scope]
+                if day is not None:
+                    edges = [e for e in edges if self._leads_on(e, e.target, day)]
                 return group_hops(edges, _target) if edges else ()
 
             return along
@@ -337,6 +462,8 @@ class MemoryStore:
                     edges = [e for e in edges if e.relation in wanted]
                 if scope is not None:
                     edges = [e for e in edges if e.scope == scope]
+                if day is not None and edges:
+                    edges = [e for e in edges if self._leads_on(e, other, day)]
                 if edges:
                     hops.append((other, tuple(sorted(edges, key=edge_order))))
             return tuple(hops)
