@@ -22,6 +22,8 @@ from accountgraph.dataset import load_dataset, validate_file
 from accountgraph.diff import diff_datasets, diff_json, diff_text
 from accountgraph.errors import AccountGraphError, UnknownPartyError
 from accountgraph.explain import explain_path
+from accountgraph.export import FORMATS as EXPORT_FORMATS
+from accountgraph.export import export
 from accountgraph.model import LANGUAGES, Dataset, Direction, Party, Path, Relation
 from accountgraph.model_json import edge_json, party_json, path_json, responsibility_json
 from accountgraph.settings import Settings
@@ -691,6 +693,58 @@ def diff_command(old: FilePath, new: FilePath, as_json: bool) -> None:
         _print_json(diff_json(changes))
     else:
         click.echo("\n".join(diff_text(changes)))
+
+
+@cli.command("export")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(EXPORT_FORMATS),
+    required=True,
+    help="svg/png: the chart; graphml: yEd, Gephi; dot: Graphviz; mermaid; json; "
+    "cypher: CREATE statements for an empty Neo4j or FalkorDB.",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=FilePath),
+    default=None,
+    help="Write to this file. Default: standard output (text formats only).",
+)
+@_DATA_OPTION
+@_STORE_OPTION
+@_STORE_TIMEOUT_OPTION
+@_LANG_OPTION
+@_AS_OF_OPTION
+def export_command(
+    fmt: str,
+    out: FilePath | None,
+    data: FilePath | None,
+    store_spec: str,
+    store_timeout: float,
+    lang: str,
+    as_of: dt.datetime | None,
+) -> None:
+    """Export the graph (as of a day, by default the whole dataset) to another tool."""
+    day = as_of.date() if as_of is not None else None
+
+    async def from_store(store: GraphStore) -> Dataset:
+        return await store.snapshot(as_of=day)
+
+    try:
+        graph = _run_with_store(data, store_spec, store_timeout, from_store)
+        result = export(graph, fmt, lang=lang)
+    except AccountGraphError as error:
+        _fail(str(error))
+    if out is not None:
+        if isinstance(result, bytes):
+            out.write_bytes(result)
+        else:
+            out.write_text(result, encoding="utf-8")
+        click.echo(f"wrote {out}", err=True)
+    elif isinstance(result, bytes):
+        _fail(f"{fmt} is binary: give --out FILE")
+    else:
+        click.echo(result, nl=False)
 
 
 def main() -> None:

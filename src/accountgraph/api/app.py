@@ -28,6 +28,7 @@ from accountgraph.store import open_store
 from accountgraph.store.base import GraphStore
 from accountgraph.store.urls import redact
 from accountgraph.web import WEB_DIR
+from accountgraph.web.routes import page_routes
 
 log = logging.getLogger("accountgraph.api")
 
@@ -82,11 +83,6 @@ async def health(request: Request) -> JSONResponse:
     )
 
 
-async def home(request: Request) -> HTMLResponse:
-    page = (WEB_DIR / "home" / "home.html").read_text(encoding="utf-8")
-    return HTMLResponse(page, headers={"Content-Security-Policy": _CSP})
-
-
 def create_app(
     settings: Settings | None = None,
     *,
@@ -121,12 +117,12 @@ def create_app(
     graphql = GraphQLEndpoint(build_schema(settings.limits), graphql_ide="graphiql")
     app = Starlette(
         routes=[
-            Route("/", home, methods=["GET"]),
+            *page_routes(),
             Route("/health", health, methods=["GET"]),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             *(
                 Mount(f"/static/{page}", StaticFiles(directory=WEB_DIR / page))
-                for page in ("home", "console")
+                for page in ("home", "console", "page")
             ),
         ],
         middleware=[Middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)],
