@@ -33,31 +33,21 @@ import yaml
 from accountgraph.dataset import load_dataset
 from accountgraph.export import read_json
 from accountgraph.model import Dataset, Validity
+from tests.browser import launched_chromium, require_browser
 from tests.server import running_server
 
-CHROMIUM = Path("/usr/bin/chromium")
-INSTALL_HINT = (
-    "install them with `apt-get install -y chromium` and `.venv/bin/pip install playwright` "
-    "(./test does both); never run `playwright install`"
+require_browser()
+
+from playwright.sync_api import (  # noqa: E402
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Locator,
+    Request,
+    Response,
+    Route,
+    expect,
 )
-
-try:
-    from playwright.sync_api import (
-        Browser,
-        BrowserContext,
-        ConsoleMessage,
-        Locator,
-        Request,
-        Response,
-        Route,
-        expect,
-        sync_playwright,
-    )
-except ImportError:  # pragma: no cover - depends on the machine
-    pytest.skip(f"the playwright package is missing; {INSTALL_HINT}", allow_module_level=True)
-
-if not CHROMIUM.is_file():  # pragma: no cover - depends on the machine
-    pytest.skip(f"{CHROMIUM} is missing; {INSTALL_HINT}", allow_module_level=True)
 
 TOP = Path(__file__).resolve().parent.parent
 ARTIFACTS = TOP / "test-artifacts"
@@ -166,15 +156,8 @@ def base_url() -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        try:
-            yield launched
-        finally:
-            launched.close()
+    with launched_chromium() as launched:
+        yield launched
 
 
 @pytest.fixture

@@ -27,12 +27,10 @@ from accountgraph.settings import Settings
 from accountgraph.store import open_store
 from accountgraph.store.base import GraphStore
 from accountgraph.store.urls import redact
-from accountgraph.web import WEB_DIR
+from accountgraph.web import CONTENT_SECURITY_POLICY, WEB_DIR
 from accountgraph.web.routes import page_routes
 
 log = logging.getLogger("accountgraph.api")
-
-_CSP = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'"
 
 
 class GraphQLEndpoint(GraphQL[ApiContext, None]):
@@ -54,7 +52,7 @@ class GraphQLEndpoint(GraphQL[ApiContext, None]):
 
     async def render_graphql_ide(self, request: Request) -> Response:
         page = (WEB_DIR / "console" / "console.html").read_text(encoding="utf-8")
-        return HTMLResponse(page, headers={"Content-Security-Policy": _CSP})
+        return HTMLResponse(page, headers={"Content-Security-Policy": CONTENT_SECURITY_POLICY})
 
 
 def store_label(spec: str) -> str:

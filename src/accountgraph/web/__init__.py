@@ -3,3 +3,8 @@
 from pathlib import Path
 
 WEB_DIR = Path(__file__).resolve().parent
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'"
+)
+"""Sent with every page we serve: our own files only, no inline code."""

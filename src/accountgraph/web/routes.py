@@ -33,11 +33,10 @@ from accountgraph.layout import Layout, layout
 from accountgraph.model import LANGUAGES, Dataset
 from accountgraph.model_json import edge_json, party_json, responsibility_json
 from accountgraph.store.base import GraphStore
-from accountgraph.web import WEB_DIR
+from accountgraph.web import CONTENT_SECURITY_POLICY, WEB_DIR
 
 PAGE_DIR = WEB_DIR / "page"
 
-CSP = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'"
 
 CACHE_SIZE = 8
 """How many laid-out graphs (dataset versions and days) the server keeps."""
@@ -149,7 +148,7 @@ async def page(request: Request) -> Response:
     return FileResponse(
         PAGE_DIR / "page.html",
         media_type="text/html; charset=utf-8",
-        headers={"Content-Security-Policy": CSP, "Cache-Control": "no-cache"},
+        headers={"Content-Security-Policy": CONTENT_SECURITY_POLICY, "Cache-Control": "no-cache"},
     )
 
 
