@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Awaitable, Iterator
 from functools import partial
 from typing import Annotated
 
@@ -20,6 +20,7 @@ from strawberry.extensions import (
 )
 from strawberry.types import ExecutionContext
 
+from accountgraph import model
 from accountgraph.api.audit import Audit, run_audit
 from accountgraph.api.context import ApiContext, Info_
 from accountgraph.api.pagination import (
@@ -65,6 +66,16 @@ AS_OF_HELP = (
 
 def _day(as_of: dt.date | None) -> dt.date:
     return as_of if as_of is not None else dt.date.today()
+
+
+async def _answered(info: Info_, day: dt.date, query: Awaitable[list[model.Path]]) -> list[Path]:
+    """The paths ``query`` finds, or none with an error naming the unknown party."""
+    try:
+        found = await query
+    except UnknownPartyError as error:
+        info.context.report(info, error)
+        return []
+    return [Path(domain=p, as_of=day) for p in found]
 
 
 def _given(value: int | None, default: int) -> int:
@@ -165,14 +176,13 @@ class Query:
         as_of: Annotated[dt.date | None, strawberry.argument(description=AS_OF_HELP)] = None,
     ) -> list[Path]:
         day = _day(as_of)
-        try:
-            found = await info.context.store.accountability_chains(
+        return await _answered(
+            info,
+            day,
+            info.context.store.accountability_chains(
                 str(id), max_depth=_given(max_depth, 16), max_paths=_given(first, 100), as_of=day
-            )
-        except UnknownPartyError as error:
-            info.context.report(info, error)
-            return []
-        return [Path(domain=p, as_of=day) for p in found]
+            ),
+        )
 
     @strawberry.field(
         description="Every path along DELEGATES_TO from a party to where delegation stops, "
@@ -191,18 +201,17 @@ class Query:
         as_of: Annotated[dt.date | None, strawberry.argument(description=AS_OF_HELP)] = None,
     ) -> list[Path]:
         day = _day(as_of)
-        try:
-            found = await info.context.store.delegation_ends(
+        return await _answered(
+            info,
+            day,
+            info.context.store.delegation_ends(
                 str(id),
                 scope=scope,
                 max_depth=_given(max_depth, 16),
                 max_paths=_given(first, 100),
                 as_of=day,
-            )
-        except UnknownPartyError as error:
-            info.context.report(info, error)
-            return []
-        return [Path(domain=p, as_of=day) for p in found]
+            ),
+        )
 
     @strawberry.field(
         description="Directed paths from one party to another over chosen relations: the "
@@ -222,19 +231,18 @@ class Query:
         as_of: Annotated[dt.date | None, strawberry.argument(description=AS_OF_HELP)] = None,
     ) -> list[Path]:
         day = _day(as_of)
-        try:
-            found = await info.context.store.paths(
+        return await _answered(
+            info,
+            day,
+            info.context.store.paths(
                 str(from_id),
                 str(to_id),
                 relations=relations,
                 max_depth=_given(max_depth, 8),
                 max_paths=_given(first, 50),
                 as_of=day,
-            )
-        except UnknownPartyError as error:
-            info.context.report(info, error)
-            return []
-        return [Path(domain=p, as_of=day) for p in found]
+            ),
+        )
 
     @strawberry.field(
         description="Integrity checks of the whole graph: loops, parties that answer to no "
