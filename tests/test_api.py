@@ -430,7 +430,7 @@ def test_home_page_links_to_graphql_and_health(http: TestClient) -> None:
     assert response.status_code == 200
     assert 'href="/graphql"' in response.text
     assert 'href="/health"' in response.text
-    assert http.get("/static/home/home.css").status_code == 200
+    assert http.get("/static/page/page.css").status_code == 200
 
 
 # --- efficiency ----------------------------------------------------------------------

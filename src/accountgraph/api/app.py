@@ -120,7 +120,7 @@ def create_app(
             Route("/graphql", graphql, methods=["GET", "POST"]),
             *(
                 Mount(f"/static/{page}", StaticFiles(directory=WEB_DIR / page))
-                for page in ("home", "console", "page")
+                for page in ("console", "page")
             ),
         ],
         middleware=[Middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)],
