@@ -11,7 +11,8 @@ import pytest
 from accountgraph.errors import AccountGraphError, DatasetError, StoreUnavailableError
 from accountgraph.model import Dataset, Edge, Party, PartyKind, Path, Responsibility, Text
 from accountgraph.store import GraphStore, open_store
-from accountgraph.store.memory import SUGGESTION_POOL, MemoryStore
+from accountgraph.store.memory import MemoryStore
+from accountgraph.suggest import SUGGESTION_POOL
 from tests import graphs
 from tests.graphs import A, R
 

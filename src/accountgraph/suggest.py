@@ -5,10 +5,23 @@ from __future__ import annotations
 import difflib
 import heapq
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+
+SUGGESTION_POOL = 5_000
+"""How many ids, the nearest to an unknown one in sorted order, a store compares for "did
+you mean": enough to find a typo, few enough for a graph of a million parties."""
 
 _TOKEN_BONUS = 0.25
 _TOKENS = re.compile(r"[^\W_]+")
+
+
+def pool_around(ordered: Sequence[str], position: int) -> Sequence[str]:
+    """The ids "did you mean" compares: all of ``ordered`` (sorted) when there are few,
+    else the :data:`SUGGESTION_POOL` around ``position``, the unknown id's place."""
+    if len(ordered) <= SUGGESTION_POOL:
+        return ordered
+    low = max(0, position - SUGGESTION_POOL // 2)
+    return ordered[low : low + SUGGESTION_POOL]
 
 
 def name_key(name: str) -> str:

@@ -58,11 +58,7 @@ from accountgraph.store.base import (
     not_valid_on,
 )
 from accountgraph.store.statements import statement
-from accountgraph.suggest import closest, name_key
-
-SUGGESTION_POOL = 5_000
-"""How many ids, the nearest to an unknown one in sorted order, "did you mean" compares
-(as the embedded store)."""
+from accountgraph.suggest import SUGGESTION_POOL, closest, name_key, pool_around
 
 SIMILARITY_CUTOFF = 0.6
 
@@ -515,8 +511,4 @@ def _pool(before: Sequence[str], after: Sequence[str]) -> list[str]:
     :data:`SUGGESTION_POOL` ids around the unknown one's place in sorted order, as the
     embedded store takes them. ``before`` is in descending order; each list holds at most
     one id more than the pool, so a full list shows there are more."""
-    ordered = [*reversed(before), *after]
-    if len(ordered) <= SUGGESTION_POOL:
-        return ordered
-    low = max(0, len(before) - SUGGESTION_POOL // 2)
-    return ordered[low : low + SUGGESTION_POOL]
+    return list(pool_around([*reversed(before), *after], len(before)))

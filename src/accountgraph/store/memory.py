@@ -59,10 +59,7 @@ from accountgraph.store.base import (
     day_of,
     not_valid_on,
 )
-from accountgraph.suggest import closest, name_key
-
-SUGGESTION_POOL = 5_000
-"""How many ids, the nearest to an unknown one in sorted order, "did you mean" compares."""
+from accountgraph.suggest import closest, name_key, pool_around
 
 SIMILARITY_CUTOFF = 0.6
 """How alike (difflib's ratio) an id must be to an unknown one to be suggested."""
@@ -396,11 +393,7 @@ class MemoryStore:
         if day is not None:
             named = [candidate for candidate in named if self._holds(candidate, day)]
         picks = dict.fromkeys(named)
-        pool = ids
-        if len(pool) > SUGGESTION_POOL:
-            middle = bisect.bisect_left(pool, party_id)
-            low = max(0, middle - SUGGESTION_POOL // 2)
-            pool = pool[low : low + SUGGESTION_POOL]
+        pool = pool_around(ids, bisect.bisect_left(ids, party_id))
         picks.update(dict.fromkeys(closest(party_id, pool, limit=limit, cutoff=SIMILARITY_CUTOFF)))
         if folded:
             for candidate in ids:
