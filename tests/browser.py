@@ -15,7 +15,14 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser
+    from playwright.sync_api import (
+        Browser,
+        BrowserContext,
+        ConsoleMessage,
+        Request,
+        Response,
+        Route,
+    )
 
 CHROMIUM = Path("/usr/bin/chromium")
 INSTALL_HINT = (
@@ -44,3 +51,64 @@ def launched_chromium() -> Iterator[Browser]:
             yield browser
         finally:
             browser.close()
+
+
+TEST_CSP = "default-src 'self'"
+"""The policy every page a test opens is held to (set on the document by the test itself,
+so a page that would break under it fails whatever the server sends)."""
+
+
+class WatchedTab:
+    """One browser tab on the real server, recording everything that went wrong in it:
+    a request that failed, left the server or got a 4xx/5xx, a console error, a page error.
+    Subclasses widen :meth:`is_own` or :meth:`is_expected_failure` where a page needs it."""
+
+    def __init__(self, context: BrowserContext, base: str, timeout_ms: int) -> None:
+        self.base = base
+        self.timeout_ms = timeout_ms
+        self.problems: list[str] = []
+        self.page = context.new_page()
+        self.page.set_default_timeout(timeout_ms)
+        self.page.route("**/*", self._with_csp)
+        self.page.on("request", self._on_request)
+        self.page.on("requestfailed", self._on_request_failed)
+        self.page.on("response", self._on_response)
+        self.page.on("console", self._on_console)
+        self.page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
+
+    def is_own(self, url: str) -> bool:
+        return url.startswith(f"{self.base}/")
+
+    def is_expected_failure(self, request: Request) -> bool:
+        return False
+
+    def assert_nothing_went_wrong(self) -> None:
+        assert self.problems == []
+
+    def _with_csp(self, route: Route) -> None:
+        if route.request.resource_type != "document":
+            route.continue_()
+            return
+        response = route.fetch(timeout=self.timeout_ms)
+        route.fulfill(
+            response=response, headers={**response.headers, "content-security-policy": TEST_CSP}
+        )
+
+    def _on_request(self, request: Request) -> None:
+        if not self.is_own(request.url):
+            self.problems.append(f"request outside the server: {request.method} {request.url}")
+
+    def _on_request_failed(self, request: Request) -> None:
+        if not self.is_expected_failure(request):
+            self.problems.append(
+                f"request failed: {request.method} {request.url}: {request.failure}"
+            )
+
+    def _on_response(self, response: Response) -> None:
+        if response.status >= 400:
+            request = response.request
+            self.problems.append(f"HTTP {response.status}: {request.method} {response.url}")
+
+    def _on_console(self, message: ConsoleMessage) -> None:
+        if message.type == "error":
+            self.problems.append(f"console error: {message.text}")

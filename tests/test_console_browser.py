@@ -19,7 +19,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.browser import launched_chromium, require_browser
+from tests.browser import WatchedTab, launched_chromium, require_browser
 from tests.server import running_server
 
 require_browser()
@@ -27,66 +27,29 @@ require_browser()
 from playwright.sync_api import (  # noqa: E402
     Browser,
     BrowserContext,
-    ConsoleMessage,
     Locator,
     Request,
-    Response,
     Route,
     expect,
 )
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-CSP = "default-src 'self'"
 TIMEOUT_MS = 15_000
 
 CHAIN_OF_COMMAND = '{ party(id: "csa-switzerland") { name reportsTo { id name } } }'
 
 
-class Console:
+class Console(WatchedTab):
     """One browser tab on the console, recording everything that went wrong in it."""
 
     def __init__(self, context: BrowserContext, base: str) -> None:
-        self.base = base
-        self.problems: list[str] = []
+        super().__init__(context, base, TIMEOUT_MS)
         self.graphql_posts = 0
-        self.page = context.new_page()
-        self.page.set_default_timeout(TIMEOUT_MS)
-        self.page.route("**/*", self._with_csp)
-        self.page.on("request", self._on_request)
-        self.page.on("requestfailed", self._on_request_failed)
-        self.page.on("response", self._on_response)
-        self.page.on("console", self._on_console)
-        self.page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
-
-    # -- what went wrong
-
-    def _with_csp(self, route: Route) -> None:
-        if route.request.resource_type != "document":
-            route.continue_()
-            return
-        response = route.fetch()
-        route.fulfill(
-            response=response,
-            headers={**response.headers, "content-security-policy": CSP},
-        )
 
     def _on_request(self, request: Request) -> None:
-        if not request.url.startswith(f"{self.base}/"):
-            self.problems.append(f"request outside the server: {request.method} {request.url}")
+        super()._on_request(request)
         if request.method == "POST" and urlsplit(request.url).path == "/graphql":
             self.graphql_posts += 1
-
-    def _on_request_failed(self, request: Request) -> None:
-        self.problems.append(f"request failed: {request.method} {request.url}: {request.failure}")
-
-    def _on_response(self, response: Response) -> None:
-        if response.status >= 400:
-            request = response.request
-            self.problems.append(f"HTTP {response.status}: {request.method} {response.url}")
-
-    def _on_console(self, message: ConsoleMessage) -> None:
-        if message.type == "error":
-            self.problems.append(f"console error: {message.text}")
 
     # -- the page's parts
 
@@ -141,9 +104,6 @@ class Console:
     def run_with_keyboard(self) -> None:
         self.editor.focus()
         self.page.keyboard.press("Control+Enter")
-
-    def assert_nothing_went_wrong(self) -> None:
-        assert self.problems == []
 
 
 @pytest.fixture(scope="module")

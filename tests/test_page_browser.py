@@ -33,7 +33,7 @@ import yaml
 from accountgraph.dataset import load_dataset
 from accountgraph.export import read_json
 from accountgraph.model import Dataset, Validity
-from tests.browser import launched_chromium, require_browser
+from tests.browser import WatchedTab, launched_chromium, require_browser
 from tests.server import running_server
 
 require_browser()
@@ -41,65 +41,31 @@ require_browser()
 from playwright.sync_api import (  # noqa: E402
     Browser,
     BrowserContext,
-    ConsoleMessage,
     Locator,
     Request,
-    Response,
-    Route,
     expect,
 )
 
 TOP = Path(__file__).resolve().parent.parent
 ARTIFACTS = TOP / "test-artifacts"
-CSP = "default-src 'self'"
 TIMEOUT_MS = 20_000
 BIG_TIMEOUT_MS = 120_000
 HTTP_TIMEOUT = 10.0
 BIG_PARTIES = 5_000
 
 
-class Tab:
+class Tab(WatchedTab):
     """One browser tab on the page, recording everything that went wrong in it."""
 
     def __init__(self, context: BrowserContext, base: str, timeout_ms: int = TIMEOUT_MS) -> None:
-        self.base = base
-        self.timeout_ms = timeout_ms
-        self.problems: list[str] = []
-        self.page = context.new_page()
-        self.page.set_default_timeout(timeout_ms)
-        self.page.route("**/*", self._with_csp)
-        self.page.on("request", self._on_request)
-        self.page.on("requestfailed", self._on_request_failed)
-        self.page.on("response", self._on_response)
-        self.page.on("console", self._on_console)
-        self.page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
+        super().__init__(context, base, timeout_ms)
 
-    def _with_csp(self, route: Route) -> None:
-        if route.request.resource_type != "document":
-            route.continue_()
-            return
-        response = route.fetch(timeout=self.timeout_ms)
-        route.fulfill(
-            response=response, headers={**response.headers, "content-security-policy": CSP}
-        )
+    def is_own(self, url: str) -> bool:
+        return super().is_own(url) or url.startswith(f"blob:{self.base}/")
 
-    def _on_request(self, request: Request) -> None:
-        own = request.url.startswith((f"{self.base}/", f"blob:{self.base}/"))
-        if not own:
-            self.problems.append(f"request outside the server: {request.method} {request.url}")
-
-    def _on_request_failed(self, request: Request) -> None:
-        if request.url.startswith("blob:") and request.failure == "net::ERR_ABORTED":
-            return  # a download of the page's own blob: URL ends as "aborted"
-        self.problems.append(f"request failed: {request.method} {request.url}: {request.failure}")
-
-    def _on_response(self, response: Response) -> None:
-        if response.status >= 400:
-            self.problems.append(f"HTTP {response.status}: {response.url}")
-
-    def _on_console(self, message: ConsoleMessage) -> None:
-        if message.type == "error":
-            self.problems.append(f"console error: {message.text}")
+    def is_expected_failure(self, request: Request) -> bool:
+        # A download of the page's own blob: URL ends as "aborted".
+        return request.url.startswith("blob:") and request.failure == "net::ERR_ABORTED"
 
     # -- the page's parts
 
@@ -138,9 +104,6 @@ class Tab:
         expect(option).to_be_visible()
         option.click()
         expect(self.page.locator("#details")).to_be_visible()
-
-    def assert_nothing_went_wrong(self) -> None:
-        assert self.problems == []
 
 
 def health(base: str) -> dict[str, Any]:
