@@ -34,6 +34,7 @@ from accountgraph.store.urls import redact
 from accountgraph.terminal import party_card, print_paths
 
 T = TypeVar("T")
+Command = TypeVar("Command", bound=Callable[..., Any])
 
 _DATA_OPTION = click.option(
     "--data",
@@ -85,6 +86,22 @@ _AS_OF_OPTION = click.option(
 _EXPLAIN_OPTION = click.option(
     "--explain", is_flag=True, help="Tell each path as sentences, one step a line, with its clause."
 )
+
+
+def _question_options(command: Command) -> Command:
+    """The options every question about the graph takes: where the graph is, which day,
+    which language, and whether to print JSON."""
+    options = (
+        _DATA_OPTION,
+        _STORE_OPTION,
+        _STORE_TIMEOUT_OPTION,
+        _LANG_OPTION,
+        _AS_OF_OPTION,
+        _JSON_OPTION,
+    )
+    for option in reversed(options):
+        command = option(command)
+    return command
 
 
 def _console() -> Console:
@@ -187,12 +204,7 @@ def check(dataset: FilePath | None, as_json: bool) -> None:
 
 @cli.command()
 @click.argument("party_id", metavar="ID")
-@_DATA_OPTION
-@_STORE_OPTION
-@_STORE_TIMEOUT_OPTION
-@_LANG_OPTION
-@_AS_OF_OPTION
-@_JSON_OPTION
+@_question_options
 def show(
     party_id: str,
     data: FilePath | None,
@@ -260,12 +272,7 @@ def _emit_paths(
 @click.argument("party_id", metavar="ID")
 @click.option("--max-depth", default=16, show_default=True, help="Longest chain followed.")
 @click.option("--first", default=100, show_default=True, help="Most chains returned.")
-@_DATA_OPTION
-@_STORE_OPTION
-@_STORE_TIMEOUT_OPTION
-@_LANG_OPTION
-@_AS_OF_OPTION
-@_JSON_OPTION
+@_question_options
 @_EXPLAIN_OPTION
 def chain(
     party_id: str,
@@ -316,12 +323,7 @@ def chain(
 @click.option("--scope", default=None, help="Only delegations of this scope (e.g. security).")
 @click.option("--max-depth", default=16, show_default=True, help="Longest path followed.")
 @click.option("--first", default=100, show_default=True, help="Most paths returned.")
-@_DATA_OPTION
-@_STORE_OPTION
-@_STORE_TIMEOUT_OPTION
-@_LANG_OPTION
-@_AS_OF_OPTION
-@_JSON_OPTION
+@_question_options
 @_EXPLAIN_OPTION
 def delegations(
     party_id: str,
@@ -372,12 +374,7 @@ def delegations(
 )
 @click.option("--max-depth", default=8, show_default=True, help="Longest path followed.")
 @click.option("--first", default=50, show_default=True, help="Most paths returned.")
-@_DATA_OPTION
-@_STORE_OPTION
-@_STORE_TIMEOUT_OPTION
-@_LANG_OPTION
-@_AS_OF_OPTION
-@_JSON_OPTION
+@_question_options
 @_EXPLAIN_OPTION
 def paths(
     from_id: str,
