@@ -253,6 +253,21 @@ class Party:
     def valid_to(self) -> dt.date | None:
         return self.domain.validity.valid_to
 
+    async def _parties_along(
+        self,
+        info: Info_,
+        relation: model.Relation,
+        direction: model.Direction,
+        *,
+        transitive: bool = False,
+    ) -> list[Party]:
+        """The parties one ``relation`` step away (any number when ``transitive``), on the
+        day this party is asked about."""
+        found = await info.context.store.neighbours(
+            self.domain.id, relation, direction, transitive=transitive, as_of=self.as_of
+        )
+        return [wrap_party(p, self.as_of) for p in found]
+
     @strawberry.field(description="Whom this party answers to (ACCOUNTABLE_TO, outgoing).")
     async def accountable_to(
         self,
@@ -261,14 +276,9 @@ class Party:
             bool | None, strawberry.argument(description=TRANSITIVE_HELP)
         ] = False,
     ) -> list[Party]:
-        found = await info.context.store.neighbours(
-            self.domain.id,
-            model.Relation.ACCOUNTABLE_TO,
-            model.Direction.OUT,
-            transitive=bool(transitive),
-            as_of=self.as_of,
+        return await self._parties_along(
+            info, model.Relation.ACCOUNTABLE_TO, model.Direction.OUT, transitive=bool(transitive)
         )
-        return [wrap_party(p, self.as_of) for p in found]
 
     @strawberry.field(description="Who answers to this party (ACCOUNTABLE_TO, incoming).")
     async def holds_accountable(
@@ -278,28 +288,18 @@ class Party:
             bool | None, strawberry.argument(description=TRANSITIVE_HELP)
         ] = False,
     ) -> list[Party]:
-        found = await info.context.store.neighbours(
-            self.domain.id,
-            model.Relation.ACCOUNTABLE_TO,
-            model.Direction.IN,
-            transitive=bool(transitive),
-            as_of=self.as_of,
+        return await self._parties_along(
+            info, model.Relation.ACCOUNTABLE_TO, model.Direction.IN, transitive=bool(transitive)
         )
-        return [wrap_party(p, self.as_of) for p in found]
 
     @strawberry.field(description="Whom this party reports to (REPORTS_TO, outgoing).")
     async def reports_to(self, info: Info_) -> list[Party]:
-        found = await info.context.store.neighbours(
-            self.domain.id, model.Relation.REPORTS_TO, model.Direction.OUT, as_of=self.as_of
-        )
-        return [wrap_party(p, self.as_of) for p in found]
+        return await self._parties_along(info, model.Relation.REPORTS_TO, model.Direction.OUT)
 
     @strawberry.field(description="The bodies this party sits on (MEMBER_OF, outgoing).")
     async def member_of(self, info: Info_) -> list[Body]:
-        found = await info.context.store.neighbours(
-            self.domain.id, model.Relation.MEMBER_OF, model.Direction.OUT, as_of=self.as_of
-        )
-        return [Body(domain=p, as_of=self.as_of) for p in found if p.kind.label == "Body"]
+        found = await self._parties_along(info, model.Relation.MEMBER_OF, model.Direction.OUT)
+        return [p for p in found if isinstance(p, Body)]
 
     @strawberry.field(description="The duties the document lays on this party, in its order.")
     async def responsibilities(self, info: Info_) -> list[Responsibility]:
@@ -334,14 +334,9 @@ class Actor(Party):
 class Body(Party):
     @strawberry.field(description="Who sits on this body (MEMBER_OF, incoming).")
     async def members(self, info: Info_) -> list[Party]:
-        found = await info.context.store.neighbours(
-            self.domain.id, model.Relation.MEMBER_OF, model.Direction.IN, as_of=self.as_of
-        )
-        return [wrap_party(p, self.as_of) for p in found]
+        return await self._parties_along(info, model.Relation.MEMBER_OF, model.Direction.IN)
 
     @strawberry.field(description="Who chairs this body (CHAIRS, incoming); null when no one.")
     async def chair(self, info: Info_) -> Party | None:
-        found = await info.context.store.neighbours(
-            self.domain.id, model.Relation.CHAIRS, model.Direction.IN, as_of=self.as_of
-        )
-        return wrap_party(found[0], self.as_of) if found else None
+        found = await self._parties_along(info, model.Relation.CHAIRS, model.Direction.IN)
+        return found[0] if found else None
