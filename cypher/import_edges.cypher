@@ -66,4 +66,7 @@ FOREACH (_ IN CASE WHEN row.relation = 'COORDINATES' THEN [1] ELSE [] END |
 FOREACH (_ IN CASE WHEN row.relation = 'RESPONSIBLE_FOR_SECURITY_OF' THEN [1] ELSE [] END |
   MERGE (a)-[e:RESPONSIBLE_FOR_SECURITY_OF {scope_key: row.scope_key}]->(b)
   SET e += row.props, e.loaded = $fingerprint)
+FOREACH (_ IN CASE WHEN row.relation = 'PART_OF' THEN [1] ELSE [] END |
+  MERGE (a)-[e:PART_OF {scope_key: row.scope_key}]->(b)
+  SET e += row.props, e.loaded = $fingerprint)
 RETURN sum(CASE WHEN existed THEN 0 ELSE 1 END) AS created, count(*) AS total

@@ -10,5 +10,5 @@ WHERE n <> p
        WHERE (x.valid_from IS NULL OR x.valid_from <= $as_of)
          AND (x.valid_to IS NULL OR x.valid_to >= $as_of)))
 RETURN DISTINCT n {.id, .kind, .name_json, .aliases_json, .description_json, .facts_json, .apex,
-          .apex_reason_json, .valid_from, .valid_to} AS party
+          .apex_reason_json, .name_in_source, .name_note_json, .valid_from, .valid_to} AS party
 ORDER BY party.id

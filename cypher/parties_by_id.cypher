@@ -7,4 +7,4 @@ MATCH (n:Party {id: id})
 WHERE $as_of IS NULL OR ((n.valid_from IS NULL OR n.valid_from <= $as_of)
                          AND (n.valid_to IS NULL OR n.valid_to >= $as_of))
 RETURN n {.id, .kind, .name_json, .aliases_json, .description_json, .facts_json, .apex,
-          .apex_reason_json, .valid_from, .valid_to} AS party
+          .apex_reason_json, .name_in_source, .name_note_json, .valid_from, .valid_to} AS party

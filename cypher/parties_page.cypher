@@ -18,4 +18,4 @@ WITH n
 ORDER BY n.id
 LIMIT $limit
 RETURN n {.id, .kind, .name_json, .aliases_json, .description_json, .facts_json, .apex,
-          .apex_reason_json, .valid_from, .valid_to, .ordinal} AS party
+          .apex_reason_json, .name_in_source, .name_note_json, .valid_from, .valid_to, .ordinal} AS party

@@ -16,6 +16,6 @@ WHERE n <> p
               AND (r.valid_to IS NULL OR r.valid_to >= $as_of)))
 WITH n, min(length(path)) AS distance
 RETURN n {.id, .kind, .name_json, .aliases_json, .description_json, .facts_json, .apex,
-          .apex_reason_json, .valid_from, .valid_to} AS party,
+          .apex_reason_json, .name_in_source, .name_note_json, .valid_from, .valid_to} AS party,
        distance
 ORDER BY distance, party.id

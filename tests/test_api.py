@@ -239,7 +239,7 @@ def test_dataset_counts(gql: GraphQLClient) -> None:
     assert data["dataset"] == {
         "name": "wipo-a46-11",
         "parties": 26,
-        "edges": 58,
+        "edges": 63,
         "responsibilities": 32,
     }
 
@@ -420,7 +420,7 @@ def test_health_names_the_store_and_counts(http: TestClient) -> None:
         "store": store_label(http.app.state.settings.store),  # type: ignore[attr-defined]
         "dataset": "wipo-a46-11",
         "parties": 26,
-        "edges": 58,
+        "edges": 63,
         "responsibilities": 32,
     }
 

@@ -21,7 +21,7 @@ def run(*args: str) -> Result:
 def test_check_passes_on_the_shipped_dataset() -> None:
     result = run("check")
     assert result.exit_code == 0
-    assert "valid — 26 parties, 58 edges, 32 responsibilities" in result.output
+    assert "valid — 26 parties, 63 edges, 32 responsibilities" in result.output
 
 
 def test_check_fails_with_line_numbers_on_a_broken_copy(tmp_path: Path) -> None:

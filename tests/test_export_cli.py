@@ -25,7 +25,7 @@ def test_export_json_to_standard_output() -> None:
     assert result.exit_code == 0
     exported = json.loads(result.output)
     assert len(exported["parties"]) == 26
-    assert len(exported["edges"]) == 58
+    assert len(exported["edges"]) == 63
 
 
 def test_export_as_of_a_day_before_the_framework() -> None:

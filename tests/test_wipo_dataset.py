@@ -11,7 +11,7 @@ import pytest
 
 from accountgraph._resources import data_dir
 from accountgraph.dataset import load_dataset
-from accountgraph.model import Dataset, PartyKind, Relation, Validity
+from accountgraph.model import Dataset, Edge, PartyKind, Relation, Validity
 
 CANONICAL_IDS = [
     "un-general-assembly",
@@ -200,11 +200,107 @@ def test_apex_parties_answer_to_no_one(wipo: Dataset) -> None:
     assert apex.isdisjoint(principals)
 
 
-def test_the_framework_is_in_force_from_its_approval_by_the_assemblies(wipo: Dataset) -> None:
+def test_the_in_force_day_is_a_declared_assumption(wipo: Dataset) -> None:
     approved = dt.date(2008, 12, 12)
     assert wipo.document.in_force == approved
+    assert wipo.document.date is None, "the seed gives no date of its own"
+    basis = wipo.document.in_force_basis
+    assert basis is not None
+    assert "assumption" in str(basis.get("en"))
+    assert "A/46/12" in str(basis.get("en"))
     assert {p.validity for p in wipo.parties} == {Validity(approved)}
     assert {e.validity for e in wipo.edges} == {Validity(approved)}
     before = wipo.as_of(approved - dt.timedelta(days=1))
     assert (before.parties, before.edges) == ((), ())
     assert wipo.as_of(approved) == wipo
+
+
+def test_every_chinese_name_the_dataset_calls_the_seeds_is_the_seeds(
+    wipo: Dataset, seed_text: str
+) -> None:
+    """A name is the seed's words or is marked as coined, with a note saying where it
+    comes from: the flag is checked both ways."""
+    claimed = {p.id: p.name.values["zh"] for p in wipo.parties if p.name_in_source}
+    coined = {p.id: p.name.values["zh"] for p in wipo.parties if not p.name_in_source}
+    assert {i: n for i, n in claimed.items() if _squeeze(n) not in seed_text} == {}
+    assert {i: n for i, n in coined.items() if _squeeze(n) in seed_text} == {}
+    assert set(coined) == {"un-system-dependants", "wipo-guard-contractor"}
+    for party in wipo.parties:
+        if not party.name_in_source:
+            assert party.name_note is not None, party.id
+            assert {"en", "zh"} <= set(party.name_note.values), party.id
+
+
+def test_the_host_government_is_switzerland_only_by_inference(wipo: Dataset) -> None:
+    host = wipo.party("switzerland-host-government")
+    assert host is not None
+    assert host.name.values["zh"] == "东道国"
+    assert "瑞士" not in host.aliases, "瑞士 names the country of I(b)-(e), not its government"
+    assert host.name_note is not None
+    assert "inference" in str(host.name_note.get("en"))
+
+
+def _edges_named(wipo: Dataset, source: str, relation: Relation, target: str) -> list[Edge]:
+    return [e for e in wipo.edges if e.key[:3] == (source, relation, target)]
+
+
+@pytest.mark.parametrize(
+    ("group", "wider"),
+    [("wipo-personnel", "un-system-personnel"), ("wipo-dependants", "un-system-dependants")],
+)
+def test_wipos_people_are_among_the_un_systems(wipo: Dataset, group: str, wider: str) -> None:
+    (edge,) = _edges_named(wipo, group, Relation.PART_OF, wider)
+    assert {"preamble 3", "I(b)", "II"} <= {c.section for c in edge.citations}
+    assert edge.note is not None
+
+
+def test_the_guard_contractor_rests_on_iii_c_b_alone(wipo: Dataset) -> None:
+    contractor_edges = [e for e in wipo.edges if "wipo-guard-contractor" in (e.source, e.target)]
+    assert {(e.source, e.relation, e.target) for e in contractor_edges} == {
+        ("wipo-head-sscs", Relation.DELEGATES_TO, "wipo-guard-contractor"),
+        ("wipo-head-sscs", Relation.MANAGES, "wipo-guard-contractor"),
+        ("wipo-guard-contractor", Relation.ACCOUNTABLE_TO, "wipo-head-sscs"),
+    }
+    for edge in contractor_edges:
+        assert [c.section for c in edge.citations] == ["III.C(b)"], edge.key
+        assert edge.note is not None, edge.key
+
+
+@pytest.mark.parametrize(
+    ("source", "relation", "target", "section"),
+    [
+        ("wipo-personnel", Relation.ACCOUNTABLE_TO, "wipo-director-general", "III.A.3(b)"),
+        ("wipo-security-coordinator", Relation.SUPPORTS, "wipo-personnel", "III.B.2(d)"),
+        ("wipo-security-coordinator", Relation.SUPPORTS, "wipo-dependants", "III.B.2(d)"),
+        ("ceb", Relation.COORDINATES, "wipo-director-general", "preamble 3"),
+        ("wipo-director-general", Relation.MEMBER_OF, "ceb", "preamble 3"),
+        ("wipo-director-general", Relation.MEMBER_OF, "ceb", "I(f)"),
+    ],
+)
+def test_clauses_found_on_the_second_reading_are_edges(
+    wipo: Dataset, source: str, relation: Relation, target: str, section: str
+) -> None:
+    assert section in _edge_sections(wipo, source, relation, target)
+
+
+def test_the_ceb_coordinates_the_executive_heads_not_the_system(wipo: Dataset) -> None:
+    assert _edges_named(wipo, "ceb", Relation.COORDINATES, "unsms") == []
+
+
+def test_renderings_keep_to_the_seeds_words(wipo: Dataset) -> None:
+    texts = [c.text for e in wipo.edges for c in e.citations if c.text]
+    texts += [r.text for r in wipo.responsibilities]
+    texts += [f.citation.text for p in wipo.parties for f in p.facts if f.citation.text]
+    english = " ".join(str(t.get("en")) for t in texts)
+    assert "undue risk" not in english, "特殊风险 is special risk"
+    assert "after a major security incident" not in english, "the seed says 'when … occurs'"
+
+
+def test_the_report_symbol_cited_as_a_resolution_is_noted(wipo: Dataset) -> None:
+    assembly = wipo.party("un-general-assembly")
+    assert assembly is not None
+    fact = assembly.fact("adopted_resolution")
+    assert fact is not None
+    assert fact.value == "A/57/365"
+    assert fact.note is not None
+    assert "report" in str(fact.note.get("en"))

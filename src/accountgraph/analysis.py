@@ -149,6 +149,28 @@ def _apex(graph: _Graph) -> Iterator[Finding]:
             )
 
 
+def _assumptions(graph: _Graph) -> Iterator[Finding]:
+    document = graph.dataset.document
+    if document.in_force is not None and document.in_force_basis is not None:
+        yield Finding(
+            "declared-assumption",
+            Severity.INFO,
+            f"the framework is taken to be in force from {document.in_force}: "
+            f"{document.in_force_basis.get('en')}",
+        )
+    for party in graph.dataset.parties:
+        if party.name_in_source and party.name_note is None:
+            continue
+        coined = "" if party.name_in_source else "its names are not the document's words"
+        note = party.name_note.get("en") if party.name_note else None
+        yield Finding(
+            "declared-assumption",
+            Severity.INFO,
+            f"{graph.name(party.id)}: " + ". ".join(t for t in (coined, note) if t),
+            (party.id,),
+        )
+
+
 def _unaccountable_delegates(graph: _Graph) -> Iterator[Finding]:
     reaching: dict[str, set[str]] = {}
     for edge in graph.by_relation[Relation.DELEGATES_TO]:
@@ -360,6 +382,13 @@ CHECKS: tuple[Check, ...] = (
         Severity.INFO,
         "parties with several principals: lines that can conflict, by design or not",
         _dual_lines,
+    ),
+    Check(
+        "declared-assumption",
+        Severity.INFO,
+        "what the dataset states that the document does not: dates it assumes, names it "
+        "coined or inferred",
+        _assumptions,
     ),
     Check(
         "declared-apex",

@@ -236,6 +236,7 @@ _RELATION_LOOK: Mapping[Relation, tuple[str, float, str | None]] = {
     Relation.PARTICIPATES_IN: ("#ad1457", 1.2, "2 3"),
     Relation.COORDINATES: ("#0277bd", 1.2, "12 3 3 3"),
     Relation.RESPONSIBLE_FOR_SECURITY_OF: ("#827717", 1.4, "4 4"),
+    Relation.PART_OF: ("#8d6e63", 1.4, "1 3"),
 }
 
 RELATION_STYLES: Mapping[str, dict[str, Any]] = {
@@ -289,6 +290,10 @@ def graph_document(
             "y": round(place.y, 1),
             "layer": place.layer,
         }
+        if not party.name_in_source:
+            node["name_in_source"] = False
+        if party.name_note is not None:
+            node["name_note"] = party.name_note.as_dict()
         if party.validity.valid_from:
             node["valid_from"] = party.validity.valid_from.isoformat()
         if party.validity.valid_to:

@@ -12,6 +12,7 @@ from pathlib import Path as FilePath
 from typing import Any, NoReturn, TypeVar
 
 import click
+from click.core import ParameterSource
 from rich.console import Console
 
 from accountgraph import __version__
@@ -19,22 +20,71 @@ from accountgraph._resources import default_dataset_path
 from accountgraph.analysis import Severity, audit
 from accountgraph.audit_report import FORMATS, render, summary
 from accountgraph.dataset import load_dataset, validate_file
+from accountgraph.dates import parse_day
 from accountgraph.diff import diff_datasets, diff_json, diff_text
-from accountgraph.errors import AccountGraphError, UnknownPartyError
+from accountgraph.errors import AccountGraphError
 from accountgraph.explain import explain_path
 from accountgraph.export import FORMATS as EXPORT_FORMATS
 from accountgraph.export import export
 from accountgraph.model import LANGUAGES, Dataset, Direction, Party, Path, Relation
 from accountgraph.model_json import edge_json, party_json, path_json, responsibility_json
+from accountgraph.security_responsibility import responsible_for_security_of
 from accountgraph.settings import Settings
 from accountgraph.store import DEFAULT_TIMEOUT, open_backend, open_store
-from accountgraph.store.base import GraphStore, not_valid_on
+from accountgraph.store.base import GraphStore, require_party
 from accountgraph.store.importer import DEFAULT_BATCH_SIZE, LoadReport
-from accountgraph.store.urls import redact
-from accountgraph.terminal import party_card, print_paths
+from accountgraph.store.credentials import PASSWORD_ON_COMMAND_LINE, read_password_file
+from accountgraph.store.urls import password_in_url, redact, with_password
+from accountgraph.terminal import party_card, print_paths, security_table
 
 T = TypeVar("T")
 Command = TypeVar("Command", bound=Callable[..., Any])
+
+_STORE_PASSWORD = "accountgraph.store_password"
+
+
+def _read_store_password(
+    context: click.Context, parameter: click.Parameter, path: FilePath | None
+) -> None:
+    if path is not None:
+        try:
+            context.meta[_STORE_PASSWORD] = read_password_file(path)
+        except AccountGraphError as error:
+            raise click.BadParameter(str(error), context, parameter) from None
+
+
+def _store_url(context: click.Context, parameter: click.Parameter, spec: str) -> str:
+    """The store URL, with the password from --store-password-file put in it; a warning
+    when a URL given as an argument (seen by ``ps``) carries a password."""
+    source = context.get_parameter_source("store_spec")
+    if source is ParameterSource.COMMANDLINE and password_in_url(spec):
+        click.echo(f"Warning: {PASSWORD_ON_COMMAND_LINE}.", err=True)
+    password = context.meta.get(_STORE_PASSWORD)
+    if password is None or spec == "memory":
+        return spec
+    try:
+        return with_password(spec, password)
+    except AccountGraphError as error:
+        raise click.BadParameter(str(error), context, parameter) from None
+
+
+class _Day(click.DateTime):
+    """A day written YYYY-MM-DD and no other way (strptime's ``%Y-%m-%d`` alone also takes
+    ``2009-1-1``)."""
+
+    name = "day"
+
+    def __init__(self) -> None:
+        super().__init__(formats=["%Y-%m-%d"])
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str):
+            try:
+                parse_day(value)
+            except ValueError as error:
+                self.fail(str(error), param, ctx)
+        return super().convert(value, param, ctx)
+
 
 _DATA_OPTION = click.option(
     "--data",
@@ -44,10 +94,11 @@ _DATA_OPTION = click.option(
     default=None,
     help="Dataset file (YAML). Default: the shipped WIPO A/46/11 dataset.",
 )
-_STORE_OPTION = click.option(
+_STORE_URL_OPTION = click.option(
     "--store",
     "store_spec",
     envvar="ACCOUNTGRAPH_STORE",
+    callback=_store_url,
     default="memory",
     show_default=True,
     help=(
@@ -66,6 +117,25 @@ _STORE_TIMEOUT_OPTION = click.option(
     metavar="SECONDS",
     help="How long a graph database server has to answer.",
 )
+_STORE_PASSWORD_FILE_OPTION = click.option(
+    "--store-password-file",
+    type=click.Path(dir_okay=False, path_type=FilePath),
+    envvar="ACCOUNTGRAPH_STORE_PASSWORD_FILE",
+    default=None,
+    is_eager=True,
+    expose_value=False,
+    callback=_read_store_password,
+    metavar="FILE",
+    help="Read the graph database's password from the first line of FILE, so that it is "
+    "not in the --store URL, which every user of the machine sees in the process list.",
+)
+
+
+def _STORE_OPTION(command: Command) -> Command:
+    """--store and --store-password-file."""
+    return _STORE_PASSWORD_FILE_OPTION(_STORE_URL_OPTION(command))
+
+
 _LANG_OPTION = click.option(
     "--lang",
     type=click.Choice(LANGUAGES),
@@ -78,7 +148,7 @@ _JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print JSON 
 _AS_OF_OPTION = click.option(
     "--as-of",
     "as_of",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    type=_Day(),
     default=None,
     metavar="YYYY-MM-DD",
     help="Ask about the graph as it stood on this day. [default: today]",
@@ -141,16 +211,6 @@ async def _parties_of(store: GraphStore, ids: Iterable[str]) -> dict[str, Party]
 
 def _day(as_of: dt.datetime | None) -> dt.date:
     return as_of.date() if as_of is not None else dt.date.today()
-
-
-async def _require_party(store: GraphStore, party_id: str, day: dt.date) -> Party:
-    party = await store.get_party(party_id, as_of=day)
-    if party is not None:
-        return party
-    held = await store.get_party(party_id)
-    if held is not None:
-        raise not_valid_on(held, day)
-    raise UnknownPartyError(party_id, await store.suggest_ids(party_id, as_of=day))
 
 
 def _print_json(value: Any) -> None:
@@ -218,7 +278,7 @@ def show(
 
     async def job(store: GraphStore) -> None:
         day = _day(as_of)
-        party = await _require_party(store, party_id, day)
+        party = await require_party(store, party_id, day)
         edges = await store.edges(party_id, Direction.BOTH, as_of=day)
         duties = await store.responsibilities(party_id, as_of=day)
         if as_json:
@@ -270,6 +330,57 @@ def _emit_paths(
 
 @cli.command()
 @click.argument("party_id", metavar="ID")
+@_question_options
+@_EXPLAIN_OPTION
+def responsible(
+    party_id: str,
+    data: FilePath | None,
+    store_spec: str,
+    store_timeout: float,
+    lang: str,
+    as_of: dt.datetime | None,
+    as_json: bool,
+    explain: bool,
+) -> None:
+    """Who is responsible for the security of ID, directly or through a group it is part of."""
+
+    async def job(store: GraphStore) -> None:
+        day = _day(as_of)
+        party = await require_party(store, party_id, day)
+        answers = await responsible_for_security_of(store, party_id, as_of=day)
+        parties = await _parties_of(store, [n for a in answers for n in a.party_ids])
+        if as_json:
+            _print_json(
+                [
+                    {
+                        "holder": party_json(parties[a.holder]),
+                        "edge": edge_json(a.edge),
+                        "via": [edge_json(step) for step in a.via],
+                        "explanation": a.explanation(parties, lang),
+                    }
+                    for a in answers
+                ]
+            )
+            return
+        console = _console()
+        subject = f"{party.name.get(lang)} ({party_id})"
+        if not answers:
+            console.print(f"No one in this graph is responsible for the security of {subject}.")
+            return
+        console.print(f"Responsible for the security of {subject}: {len(answers)}")
+        if not explain:
+            console.print(security_table(answers, parties, lang))
+            return
+        for number, answer in enumerate(answers, start=1):
+            console.print(f"\n{number}. {parties[answer.holder].name.get(lang)}:")
+            for sentence in answer.explanation(parties, lang):
+                console.print(f"   {sentence}", highlight=False)
+
+    _run_with_store(data, store_spec, store_timeout, job)
+
+
+@cli.command()
+@click.argument("party_id", metavar="ID")
 @click.option("--max-depth", default=16, show_default=True, help="Longest chain followed.")
 @click.option("--first", default=100, show_default=True, help="Most chains returned.")
 @_question_options
@@ -290,7 +401,7 @@ def chain(
 
     async def job(store: GraphStore) -> None:
         day = _day(as_of)
-        party = await _require_party(store, party_id, day)
+        party = await require_party(store, party_id, day)
         paths = await store.accountability_chains(
             party_id, max_depth=max_depth, max_paths=first, as_of=day
         )
@@ -342,7 +453,7 @@ def delegations(
 
     async def job(store: GraphStore) -> None:
         day = _day(as_of)
-        party = await _require_party(store, party_id, day)
+        party = await require_party(store, party_id, day)
         paths = await store.delegation_ends(
             party_id, scope=scope, max_depth=max_depth, max_paths=first, as_of=day
         )
@@ -395,8 +506,8 @@ def paths(
 
     async def job(store: GraphStore) -> None:
         day = _day(as_of)
-        source = await _require_party(store, from_id, day)
-        target = await _require_party(store, to_id, day)
+        source = await require_party(store, from_id, day)
+        target = await require_party(store, to_id, day)
         found = await store.paths(
             from_id, to_id, relations=via, max_depth=max_depth, max_paths=first, as_of=day
         )
@@ -448,6 +559,7 @@ def serve(
     import uvicorn
 
     from accountgraph.api.app import create_app
+    from accountgraph.api.slow_clients import h11_protocol
 
     try:
         settings = Settings.from_env()
@@ -473,7 +585,13 @@ def serve(
     click.echo(f"Open {url}/  ·  GraphQL: {url}/graphql  ·  health: {url}/health")
     click.echo("Press Ctrl-C to stop.")
     app = create_app(settings, dataset=dataset)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level="warning",
+        http=h11_protocol(settings.header_timeout),
+    )
     click.echo("accountgraph stopped.")
 
 
@@ -483,6 +601,7 @@ def serve(
     "--store",
     "store_spec",
     envvar="ACCOUNTGRAPH_STORE",
+    callback=_store_url,
     required=True,
     help="The graph database to load into: falkordb://host:port/graph, neo4j://host:port, …",
 )
@@ -497,6 +616,7 @@ def serve(
     help="Parties, edges or duties written per statement.",
 )
 @_STORE_TIMEOUT_OPTION
+@_STORE_PASSWORD_FILE_OPTION
 def load_command(
     dataset: FilePath | None,
     store_spec: str,

@@ -114,6 +114,7 @@ def _build(data: dict[str, Any]) -> Dataset:
         date=_date(doc.get("date")),
         facts=_facts(doc.get("facts", []), symbol),
         in_force=in_force,
+        in_force_basis=_optional_text(doc.get("in_force_basis")),
     )
     return Dataset(
         name=data["name"],
@@ -145,6 +146,8 @@ def _party(party: dict[str, Any], symbol: str, in_force: dt.date | None) -> Part
         apex=party.get("apex", False),
         apex_reason=_optional_text(party.get("apex_reason")),
         validity=_validity(party, in_force),
+        name_in_source=party.get("name_in_source", True),
+        name_note=_optional_text(party.get("name_note")),
     )
 
 

@@ -26,6 +26,7 @@ _EN: Mapping[Relation, str] = {
     Relation.PARTICIPATES_IN: "{a} participates in {b}",
     Relation.COORDINATES: "{a} coordinates {b}",
     Relation.RESPONSIBLE_FOR_SECURITY_OF: "{a} is responsible for the safety and security of {b}",
+    Relation.PART_OF: "{a} is part of {b}",
 }
 
 _ZH: Mapping[Relation, str] = {
@@ -48,6 +49,7 @@ _ZH: Mapping[Relation, str] = {
     Relation.PARTICIPATES_IN: "{a}参加{b}",
     Relation.COORDINATES: "{a}协调{b}",
     Relation.RESPONSIBLE_FOR_SECURITY_OF: "{a}负责{b}的安全和安保",
+    Relation.PART_OF: "{a}属于{b}",
 }
 
 _SCOPE = {"en": " (scope: {scope})", "zh": "（范围：{scope}）"}

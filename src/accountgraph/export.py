@@ -367,7 +367,8 @@ def export_json(dataset: Dataset, placed: Layout | None = None) -> str:
           "name": "wipo-a46-11",
           "title": {"en": "...", "zh": "..."},
           "document": {"symbol": "A/46/11", "title": {...}, "date": "2008-12-12" | null,
-                       "in_force": "2008-12-12" | null, "sections": ["preamble 1", ...],
+                       "in_force": "2008-12-12" | null, "in_force_basis": {...} | null,
+                       "sections": ["preamble 1", ...],
                        "facts": [fact, ...]},
           "parties": [party + {"layout": {"x": 0.0, "y": 0.0, "layer": 0}}, ...],
           "edges": [edge, ...],
@@ -396,6 +397,7 @@ def export_json(dataset: Dataset, placed: Layout | None = None) -> str:
             "title": text_json(document.title),
             "date": document.date.isoformat() if document.date else None,
             "in_force": document.in_force.isoformat() if document.in_force else None,
+            "in_force_basis": text_json(document.in_force_basis),
             "sections": list(document.sections),
             "facts": [fact_json(f) for f in document.facts],
         },
@@ -419,6 +421,7 @@ def read_json(text: str) -> Dataset:
         date=_day(doc["date"]),
         facts=tuple(_fact(f) for f in doc["facts"]),
         in_force=_day(doc.get("in_force")),
+        in_force_basis=_text(doc.get("in_force_basis")),
     )
     parties = tuple(
         Party(
@@ -431,6 +434,8 @@ def read_json(text: str) -> Dataset:
             apex=p["apex"],
             apex_reason=_text(p["apex_reason"]),
             validity=_validity(p),
+            name_in_source=p.get("name_in_source", True),
+            name_note=_text(p.get("name_note")),
         )
         for p in data["parties"]
     )

@@ -55,6 +55,8 @@ class Relation(StrEnum):
     PARTICIPATES_IN = "PARTICIPATES_IN"
     COORDINATES = "COORDINATES"
     RESPONSIBLE_FOR_SECURITY_OF = "RESPONSIBLE_FOR_SECURITY_OF"
+    PART_OF = "PART_OF"
+    """A group included in a wider one: what the wider group is owed applies to it too."""
 
     @property
     def phrase(self) -> str:
@@ -155,6 +157,11 @@ class Party:
     apex_reason: Text | None = None
     """Why the dataset declares the party apex, for auditors."""
     validity: Validity = ALWAYS
+    name_in_source: bool = True
+    """Whether the party's name in the source's language is the source's own words;
+    ``False`` for a name the dataset had to coin (``name_note`` says why)."""
+    name_note: Text | None = None
+    """Where the party's names come from, when a reader could take them for the source's."""
 
     def fact(self, name: str) -> Fact | None:
         return next((f for f in self.facts if f.name == name), None)
@@ -242,6 +249,9 @@ class Document:
     date: dt.date | None = None
     facts: tuple[Fact, ...] = ()
     in_force: dt.date | None = None
+    in_force_basis: Text | None = None
+    """Why ``in_force`` is that day, when the source does not say it: an assumption the
+    dataset declares and the audit shows."""
 
 
 @dataclass(frozen=True, slots=True)

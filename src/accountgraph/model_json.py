@@ -51,6 +51,8 @@ def party_json(party: Party) -> JSONDict:
         "description": text_json(party.description),
         "apex": party.apex,
         "apex_reason": text_json(party.apex_reason),
+        "name_in_source": party.name_in_source,
+        "name_note": text_json(party.name_note),
         "facts": [fact_json(f) for f in party.facts],
         **validity_json(party.validity),
     }

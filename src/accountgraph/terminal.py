@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text as RichText
 
 from accountgraph.model import Edge, Party, Path, Responsibility
+from accountgraph.security_responsibility import SecurityResponsibility
 
 _HEADERS = {
     "en": {
@@ -25,6 +26,8 @@ _HEADERS = {
         "value": "value",
         "party": "party",
         "direction": "direction",
+        "responsible": "responsible",
+        "through": "applies through",
     },
     "zh": {
         "step": "#",
@@ -40,6 +43,8 @@ _HEADERS = {
         "value": "值",
         "party": "参与方",
         "direction": "方向",
+        "responsible": "负责方",
+        "through": "适用途径",
     },
 }
 
@@ -111,6 +116,10 @@ def party_card(
         console.print(f"  aliases: {', '.join(party.aliases)}")
     if party.description:
         console.print(f"  {party.description.get(lang)}")
+    if not party.name_in_source:
+        console.print("  name: not the document's words, coined for this graph")
+    if party.name_note:
+        console.print(f"  about the names: {party.name_note.get(lang)}")
     if party.apex:
         console.print("  declared apex: answers to no one modelled in this dataset")
     if party.facts:
@@ -141,3 +150,29 @@ def party_card(
         for duty in duties:
             table.add_row(duty.code, str(duty.text.get(lang)))
         console.print(table)
+
+
+def security_table(
+    answers: Sequence[SecurityResponsibility], parties: Mapping[str, Party], lang: str
+) -> Table:
+    """One row per party responsible: the clause that says so and, when the clause names a
+    wider group, each step through which it applies to the party asked about."""
+    table = Table(title_justify="left")
+    table.add_column(_h(lang, "step"), justify="right")
+    table.add_column(_h(lang, "responsible"), overflow="fold", ratio=2)
+    table.add_column(_h(lang, "section"), overflow="fold", ratio=1)
+    table.add_column(_h(lang, "through"), overflow="fold", ratio=2)
+    for number, answer in enumerate(answers, start=1):
+        through = RichText()
+        for step in answer.via:
+            if through:
+                through.append("\n")
+            through.append(f"{step.relation.phrase} {parties[step.target].name.get(lang)}")
+            through.append(f" ({sections(step)})", style="dim")
+        table.add_row(
+            str(number),
+            _party_cell(parties[answer.holder], lang),
+            sections(answer.edge),
+            through or "directly",
+        )
+    return table

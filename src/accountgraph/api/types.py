@@ -8,7 +8,7 @@ from typing import Annotated
 import strawberry
 from strawberry import Private
 
-from accountgraph import model
+from accountgraph import model, security_responsibility
 from accountgraph.api.context import Info_
 from accountgraph.errors import QueryLimitError
 from accountgraph.explain import explain_path
@@ -202,6 +202,47 @@ class Path:
         return wrap_party(await info.context.party(self.domain.end), self.as_of)
 
 
+@strawberry.type(
+    description="A party responsible for another's safety and security: the clause that says "
+    "so, and the PART_OF steps through which it applies when the clause names a wider group."
+)
+class SecurityResponsibility:
+    domain: Private[security_responsibility.SecurityResponsibility]
+    as_of: Private[dt.date | None] = None
+
+    @strawberry.field(description="The party responsible.")
+    async def holder(self, info: Info_) -> Party:
+        return wrap_party(await info.context.party(self.domain.holder), self.as_of)
+
+    @strawberry.field(
+        description="The RESPONSIBLE_FOR_SECURITY_OF edge, with its clauses: to the party "
+        "asked about, or to a group it is part of."
+    )
+    def edge(self) -> Edge:
+        return Edge(domain=self.domain.edge, as_of=self.as_of)
+
+    @strawberry.field(
+        description="The PART_OF steps from the party asked about to the group the edge "
+        "names, each with its clauses; empty when the edge names the party itself."
+    )
+    def via(self) -> list[Edge]:
+        return [Edge(domain=e, as_of=self.as_of) for e in self.domain.via]
+
+    @strawberry.field(
+        description="The responsibility and each step through which it applies, as "
+        'sentences: "A is responsible for the safety and security of B (A/46/11 II)."'
+    )
+    async def explanation(
+        self,
+        info: Info_,
+        lang: Annotated[str | None, strawberry.argument(description=LANG_HELP)] = "en",
+    ) -> list[str]:
+        language = check_lang(lang)
+        found = await info.context.parties.load_many(list(self.domain.party_ids))
+        parties = {p.id: p for p in found if p is not None}
+        return self.domain.explanation(parties, language)
+
+
 TRANSITIVE_HELP = "Follow the relation any number of steps, not only one."
 
 
@@ -244,6 +285,22 @@ class Party:
     )
     def apex(self) -> bool:
         return self.domain.apex
+
+    @strawberry.field(
+        description="Whether the party's Chinese name is the source document's own words; "
+        "false for a name the dataset had to coin (nameNote says why)."
+    )
+    def name_in_source(self) -> bool:
+        return self.domain.name_in_source
+
+    @strawberry.field(
+        description="Where the party's names come from, when a reader could take them for "
+        "the document's words (an inference, a coined name)."
+    )
+    def name_note(
+        self, lang: Annotated[str | None, strawberry.argument(description=LANG_HELP)] = "en"
+    ) -> str | None:
+        return in_lang(self.domain.name_note, lang)
 
     @strawberry.field(description="First day the party takes part in the graph, if dated.")
     def valid_from(self) -> dt.date | None:
@@ -305,6 +362,17 @@ class Party:
     async def responsibilities(self, info: Info_) -> list[Responsibility]:
         duties = await info.context.store.responsibilities(self.domain.id, as_of=self.as_of)
         return [Responsibility(domain=d, as_of=self.as_of) for d in duties]
+
+    @strawberry.field(
+        description="Who is responsible for this party's safety and security: every "
+        "RESPONSIBLE_FOR_SECURITY_OF edge to it or to a group it is part of (PART_OF, any "
+        "number of steps), nearest first, each with its clauses and steps."
+    )
+    async def responsible_for_security(self, info: Info_) -> list[SecurityResponsibility]:
+        found = await security_responsibility.responsible_for_security_of(
+            info.context.store, self.domain.id, as_of=self.as_of
+        )
+        return [SecurityResponsibility(domain=r, as_of=self.as_of) for r in found]
 
     @strawberry.field(description="This party's edges, ordered by relation then other party.")
     async def edges(

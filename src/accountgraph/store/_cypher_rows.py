@@ -121,6 +121,8 @@ def party_row(party: Party, ordinal: int) -> Props:
         "facts_json": _dumps([_fact_value(f) for f in party.facts]),
         "apex": party.apex,
         "apex_reason_json": text_json(party.apex_reason),
+        "name_in_source": party.name_in_source,
+        "name_note_json": text_json(party.name_note),
         "valid_from": _date(party.validity.valid_from),
         "valid_to": _date(party.validity.valid_to),
         "search": search_text(party),
@@ -181,6 +183,7 @@ def dataset_parameters(dataset: Dataset) -> Props:
                 "date": _date(document.date),
                 "facts": [_fact_value(f) for f in document.facts],
                 "in_force": _date(document.in_force),
+                "in_force_basis": _text_value(document.in_force_basis),
             }
         ),
     }
@@ -208,6 +211,8 @@ def party_of(row: Mapping[str, Any]) -> Party:
         apex=bool(row["apex"]),
         apex_reason=text_from_json(row.get("apex_reason_json")),
         validity=_validity_of(row),
+        name_in_source=row.get("name_in_source") is not False,
+        name_note=text_from_json(row.get("name_note_json")),
     )
 
 
@@ -262,6 +267,7 @@ def document_of(raw: str) -> Document:
         date=dt.date.fromisoformat(date) if date else None,
         facts=tuple(_fact_of(f) for f in value["facts"]),
         in_force=dt.date.fromisoformat(in_force) if in_force else None,
+        in_force_basis=_text_of(value.get("in_force_basis")),
     )
 
 

@@ -108,6 +108,18 @@ def not_valid_on(party: Party, day: dt.date) -> UnknownPartyError:
     return UnknownPartyError(party.id, reason=f"is not valid on {day} ({span})")
 
 
+async def require_party(store: GraphStore, party_id: str, day: dt.date | None) -> Party:
+    """The party with this id on ``day``; else :class:`UnknownPartyError` saying whether the
+    store has no such party (with the nearest ids) or holds one not valid that day."""
+    party = await store.get_party(party_id, as_of=day)
+    if party is not None:
+        return party
+    held = await store.get_party(party_id) if day is not None else None
+    if held is not None and day is not None:
+        raise not_valid_on(held, day)
+    raise UnknownPartyError(party_id, await store.suggest_ids(party_id, as_of=day))
+
+
 @runtime_checkable
 class GraphStore(Protocol):
     """Read access to one dataset's graph.

@@ -282,6 +282,8 @@ async function showDetails() {
   fact(t('id'), node.id);
   fact(t('kind'), doc.kinds[node.kind].label[state.lang]);
   if (node.aliases.length) fact(t('aliases'), node.aliases.join(', '));
+  if (node.name_in_source === false) fact(t('nameTerm'), t('nameCoined'));
+  if (node.name_note) fact(t('nameNote'), node.name_note[state.lang] || node.name_note.en || '');
   if (node.valid_from) fact(t('validFrom'), node.valid_from);
   if (node.valid_to) fact(t('validTo'), node.valid_to);
   if (node.apex) fact(t('apexTerm'), t('apex'));
