@@ -32,8 +32,8 @@ from accountgraph.security_responsibility import responsible_for_security_of
 from accountgraph.settings import Settings
 from accountgraph.store import DEFAULT_TIMEOUT, open_backend, open_store
 from accountgraph.store.base import GraphStore, require_party
-from accountgraph.store.importer import DEFAULT_BATCH_SIZE, LoadReport
 from accountgraph.store.credentials import PASSWORD_ON_COMMAND_LINE, read_password_file
+from accountgraph.store.importer import DEFAULT_BATCH_SIZE, LoadReport
 from accountgraph.store.urls import password_in_url, redact, with_password
 from accountgraph.terminal import party_card, print_paths, security_table
 

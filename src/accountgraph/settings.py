@@ -32,6 +32,10 @@ class Settings:
     max_body_bytes: int = 64 * 1024
     store_timeout: float = 5.0
     """Seconds a graph database server has to answer before a question fails."""
+    header_timeout: float = 10.0
+    """Seconds a client has to send a request's line and headers (then it is dropped)."""
+    body_timeout: float = 10.0
+    """Seconds a client has to send a request's body (then 408)."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -60,6 +64,12 @@ class Settings:
             ),
             store_timeout=_number(
                 env, "ACCOUNTGRAPH_STORE_TIMEOUT", defaults.store_timeout, 0.1, 3600.0
+            ),
+            header_timeout=_number(
+                env, "ACCOUNTGRAPH_HEADER_TIMEOUT", defaults.header_timeout, 0.1, 3600.0
+            ),
+            body_timeout=_number(
+                env, "ACCOUNTGRAPH_BODY_TIMEOUT", defaults.body_timeout, 0.1, 3600.0
             ),
         )
 

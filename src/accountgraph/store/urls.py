@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
-from accountgraph.errors import StoreUnavailableError
+from accountgraph.errors import AccountGraphError, StoreUnavailableError
 
 FALKORDB_SCHEMES = ("falkordb",)
 NEO4J_SCHEMES = ("neo4j", "neo4j+s", "bolt", "bolt+s")
@@ -30,13 +30,59 @@ def scheme_of(spec: str) -> str | None:
     return scheme.lower() if separator else None
 
 
-_USERINFO = re.compile(r"//.*@")
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:/*")
+_SECRET_PARAMETER = re.compile(
+    r"([?&;#][^=&;#]*(?:pass|pwd|secret|token|key|auth|credential)[^=&;#]*=)[^&;#]*",
+    re.IGNORECASE,
+)
+HIDDEN = "***"
+"""What a secret query parameter's value is shown as."""
+
+
+def _user_part(url: str) -> tuple[int, int] | None:
+    """Where the user part (``user:password@``) of ``url`` starts and ends: from the
+    scheme's slashes, however many (``neo4j:/u:p@h`` is a typo people make), to the last
+    ``@``, so a password holding an unencoded ``/`` or ``@`` is inside it."""
+    scheme = _SCHEME.match(url)
+    start = scheme.end() if scheme else 0
+    at = url.rfind("@")
+    return (start, at + 1) if at >= start else None
 
 
 def redact(url: str) -> str:
-    """``url`` without its user part (everything between ``//`` and the last ``@``, so a
-    password holding an unencoded ``/`` or ``@`` goes too): safe to print and log."""
-    return _USERINFO.sub("//", url, count=1)
+    """``url`` safe to print and log: without its user part, and with the value of every
+    query parameter whose name speaks of a secret (``password=``, ``pass=``, ``token=``,
+    ``api_key=``, …) shown as ``***``. Works on malformed URLs too."""
+    user_part = _user_part(url)
+    if user_part is not None:
+        url = url[: user_part[0]] + url[user_part[1] :]
+    return _SECRET_PARAMETER.sub(rf"\1{HIDDEN}", url)
+
+
+def password_in_url(url: str) -> bool:
+    """Whether ``url`` carries a password: in its user part, or as a query parameter."""
+    user_part = _user_part(url)
+    if user_part is not None and ":" in url[user_part[0] : user_part[1]]:
+        return True
+    return _SECRET_PARAMETER.search(url) is not None
+
+
+def with_password(url: str, password: str) -> str:
+    """``url`` with ``password`` put in its user part (percent-encoded), beside the user it
+    names if any: how a password read from a file reaches the driver. A URL that carries
+    a password already is refused: the password must come from one place."""
+    if password_in_url(url):
+        raise AccountGraphError(
+            f"{redact(url)} carries a password and a password file gives one too: give it once"
+        )
+    scheme = _SCHEME.match(url)
+    if scheme is None or not scheme.group().endswith("//"):
+        raise AccountGraphError(f"{redact(url)} is not a URL of the form scheme://host")
+    start = scheme.end()
+    user_part = _user_part(url)
+    user = url[start : user_part[1] - 1] if user_part is not None else ""
+    rest = url[user_part[1] :] if user_part is not None else url[start:]
+    return f"{url[:start]}{user}:{quote(password, safe='')}@{rest}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,36 @@
+"""Refusals the server sends before GraphQL runs, shaped as GraphQL errors:
+``{"errors": [{"message": ...}]}``, so every client reads them the same way."""
+
+from __future__ import annotations
+
+import json
+
+from starlette.responses import JSONResponse
+from starlette.types import Send
+
+
+def error_document(message: str) -> bytes:
+    """The body of a refusal."""
+    return json.dumps({"errors": [{"message": message}]}, ensure_ascii=False).encode("utf-8")
+
+
+def error_response(status: int, message: str) -> JSONResponse:
+    """A refusal as a Starlette response."""
+    return JSONResponse({"errors": [{"message": message}]}, status_code=status)
+
+
+async def send_error(
+    send: Send, status: int, message: str, *, close_connection: bool = False
+) -> None:
+    """Send a refusal through a raw ASGI ``send``; ``close_connection`` tells the server
+    (and the client) that the connection ends with it, for a request whose body will
+    never be read."""
+    body = error_document(message)
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode("ascii")),
+    ]
+    if close_connection:
+        headers.append((b"connection", b"close"))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
