@@ -30,6 +30,7 @@ INSTALL_HINT = (
     "(./test does both); never run `playwright install`"
 )
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+EXPECT_TIMEOUT_MS = 30_000
 
 
 def require_browser() -> None:
@@ -45,6 +46,11 @@ def launched_chromium() -> Iterator[Browser]:
     """A headless Chromium, closed on exit."""
     from playwright.sync_api import sync_playwright
 
+    from playwright.sync_api import expect
+
+    # A safety bound for every expect(): on a loaded 2-core machine a page's answer can
+    # take longer than Playwright's 5 s default; nothing here asserts on speed.
+    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
         try:

@@ -305,6 +305,20 @@ def test_the_language_switch_shows_chinese_names(tab: Tab) -> None:
     tab.assert_nothing_went_wrong()
 
 
+def test_the_side_panel_marks_names_that_are_not_the_documents(tab: Tab) -> None:
+    tab.open()
+    tab.node("wipo-guard-contractor").click()
+    facts = tab.page.locator("#details-facts")
+    expect(facts).to_contain_text("Not the document’s words: coined for this graph")
+    expect(facts).to_contain_text("The document names only the contract, 外包警卫合同")
+    tab.node("switzerland-host-government").click()
+    expect(facts).to_contain_text("this graph's inference")
+    expect(facts).not_to_contain_text("Not the document’s words")
+    tab.page.get_by_role("button", name="中文").click()
+    expect(facts).to_contain_text("认定其为瑞士是本图的推断")
+    tab.assert_nothing_went_wrong()
+
+
 def test_relation_toggles_pan_and_zoom(tab: Tab) -> None:
     tab.open()
     expect(tab.page.locator("#graph .edge[data-relation=MEMBER_OF]")).not_to_have_count(0)

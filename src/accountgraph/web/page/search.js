@@ -80,5 +80,11 @@ export function setupSearch({ input, list, status, graph, nameOf, onChoose, t })
       choose(item.dataset.id);
     }
   });
-  input.addEventListener('blur', () => setTimeout(close, 150));
+  // Closing waits so that a click on an option lands first; coming back to the box
+  // before then (a quick click elsewhere and back) keeps the list it opens.
+  let closing = 0;
+  input.addEventListener('blur', () => {
+    closing = setTimeout(close, 150);
+  });
+  input.addEventListener('focus', () => clearTimeout(closing));
 }
