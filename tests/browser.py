@@ -44,9 +44,7 @@ def require_browser() -> None:
 @contextlib.contextmanager
 def launched_chromium() -> Iterator[Browser]:
     """A headless Chromium, closed on exit."""
-    from playwright.sync_api import sync_playwright
-
-    from playwright.sync_api import expect
+    from playwright.sync_api import expect, sync_playwright
 
     # A safety bound for every expect(): on a loaded 2-core machine a page's answer can
     # take longer than Playwright's 5 s default; nothing here asserts on speed.
