@@ -2,8 +2,8 @@
 
 ``start_falkordb()`` starts ``redis-server`` with the FalkorDB module on a free port
 (optionally with FalkorDB's experimental Bolt listener too) and returns a handle that can
-stop and restart it on the same ports, for tests of a store surviving its server going
-away. Every wait here has a deadline, so a server that never answers fails the test
+stop, kill and restart it on the same ports, for tests of a store surviving its server
+going away. Every wait here has a deadline, so a server that never answers fails the test
 instead of hanging it.
 """
 
@@ -47,7 +47,8 @@ class FalkorDBServer:
     bolt_port: int | None = None
     password: str | None = None
     persistent: bool = False
-    """Keep the data across restarts: the server saves it (RDB) when it stops."""
+    """Keep the data across restarts, even across :meth:`kill`: every write reaches the
+    append-only file (fsync'd) before the server answers it."""
     host: str = HOST
     _process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
     _workdir: Path = field(
@@ -62,6 +63,11 @@ class FalkorDBServer:
 
     def graph_url(self, graph: str) -> str:
         return f"{self.url}/{graph}"
+
+    @property
+    def data_dir(self) -> Path:
+        """The server's working directory: its log, and its append-only files."""
+        return self._workdir
 
     @property
     def running(self) -> bool:
@@ -80,9 +86,11 @@ class FalkorDBServer:
             "--port",
             str(self.port),
             "--save",
-            "3600 1" if self.persistent else "",
+            "",
             "--appendonly",
-            "no",
+            "yes" if self.persistent else "no",
+            "--appendfsync",
+            "always",
             "--dir",
             str(self._workdir),
         ]
@@ -111,6 +119,14 @@ class FalkorDBServer:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=STOP_TIMEOUT)
+
+    def kill(self) -> None:
+        """Kill the server at once (SIGKILL), as a crash would: it saves nothing."""
+        process, self._process = self._process, None
+        if process is None or process.poll() is not None:
+            return
+        process.kill()
+        process.wait(timeout=STOP_TIMEOUT)
 
     def restart(self, timeout: float = START_TIMEOUT) -> None:
         """Stop and start again on the same ports; the data survives only if ``persistent``."""

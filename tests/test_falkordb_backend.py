@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 import httpx2 as httpx
 import pytest
+import redis
 
 from accountgraph.errors import StoreUnavailableError, UnknownPartyError
 from accountgraph.store import open_store
@@ -81,6 +82,50 @@ def test_schema_is_created_once(falkordb_server: FalkorDBServer) -> None:
     assert "index on :Party(id)" in first
     assert "unique constraint on :Party(id)" in first
     assert second == []
+
+
+def command_calls(server: FalkorDBServer, command: str) -> int:
+    """How many times the server ran ``command`` since it started (INFO commandstats)."""
+    client = redis.Redis(
+        host=server.host, port=server.port, socket_timeout=TIMEOUT, decode_responses=True
+    )
+    try:
+        stats: dict[str, Any] = client.info("commandstats")
+    finally:
+        client.close()
+    return int(stats.get(f"cmdstat_{command}", {}).get("calls", 0))
+
+
+def appended(server: FalkorDBServer) -> bytes:
+    """Everything in the server's append-only files."""
+    return b"".join(path.read_bytes() for path in server.data_dir.glob("appendonlydir/*.aof"))
+
+
+def test_the_schema_is_asked_for_once_so_the_append_only_file_does_not_grow(
+    server: FalkorDBServer,
+) -> None:
+    """Each load ensures the schema; only the first sends schema commands. (FalkorDB 4.16
+    itself writes one constraint creation twice, create then activate, and replaying the
+    second logs CRITICAL "Constraint already exists" at each start: FalkorDB pull request
+    #2794. Ours add no more.)"""
+    backend = FalkorDBBackend(server.graph_url("schema-once"), timeout=TIMEOUT)
+
+    async def ensure(times: int) -> list[list[str]]:
+        try:
+            return [await backend.ensure_schema() for _ in range(times)]
+        finally:
+            await backend.close()
+
+    [first] = bounded(ensure(1))
+    assert "unique constraint on :Party(id)" in first
+    after_one = appended(server)
+    assert bounded(ensure(3)) == [[], [], []]
+    assert command_calls(server, "graph.CONSTRAINT") == 1
+    assert appended(server) == after_one
+    assert after_one.count(b"CREATE INDEX") == 4
+    server.restart()
+    assert bounded(ensure(1)) == [[]]
+    assert command_calls(server, "graph.CONSTRAINT") == 0
 
 
 def test_a_closed_port_fails_within_the_timeout_without_the_password() -> None:

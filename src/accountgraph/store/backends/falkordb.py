@@ -36,6 +36,9 @@ _INDEX = re.compile(r"CREATE INDEX FOR \(\w+:(\w+)\) ON \(\w+\.(\w+)\)")
 _UNIQUE = (("Party", "id"),)
 """Unique constraints, as (label, property); each needs the index the schema file makes."""
 
+_EMPTY_KEY = "empty key"
+"""What the server says when asked about a graph that does not exist yet."""
+
 _FAILURES = (RedisError, OSError, TimeoutError, SchemaVersionMismatchException, ValueError)
 """What the client raises when the server cannot answer (ValueError: a parameter its
 header cannot carry)."""
@@ -70,20 +73,32 @@ class FalkorDBBackend:
 
     async def ensure_schema(self) -> list[str]:
         """Create the indexes of ``cypher/schema_falkordb.cypher`` and the unique constraint
-        on ``Party.id`` that are not there yet; say which were created."""
+        on ``Party.id`` that the graph lacks; say which were created.
+
+        The server is asked first what it has (``db.indexes()``, ``db.constraints()``), so
+        a load sends no schema command it does not need: the server keeps each creation in
+        its append-only file and replays it at every start.
+        """
         created: list[str] = []
         try:
             async with asyncio.timeout(self._timeout):
+                client = await self._connect()
+                indexed = await self._indexed()
                 for text in statements("schema_falkordb"):
+                    index = _index_of(text)
+                    if index in indexed:
+                        continue
                     try:
                         await self._query(text, None)
                     except ResponseError as error:
                         if "already indexed" not in str(error):
                             raise
                         continue
-                    created.append(_describe_index(text))
+                    created.append(_describe(index, text))
+                constrained = await self._constrained()
                 for label, prop in _UNIQUE:
-                    client = await self._connect()
+                    if (label, prop) in constrained:
+                        continue
                     try:
                         await client.connection.execute_command(
                             "GRAPH.CONSTRAINT", "CREATE", self.graph_name, "UNIQUE",
@@ -97,6 +112,45 @@ class FalkorDBBackend:
         except _FAILURES as error:
             raise self._unavailable(error) from None
         return created
+
+    async def _indexed(self) -> set[tuple[str, str]]:
+        """The (label, property) pairs of the graph's range indexes on nodes."""
+        try:
+            result = await self._graph.list_indices()
+        except ResponseError as error:
+            if _EMPTY_KEY not in str(error):
+                raise
+            return set()
+        names = [column[1] for column in result.header]
+        found: set[tuple[str, str]] = set()
+        for values in result.result_set:
+            index = dict(zip(names, values, strict=True))
+            if index["entitytype"] != "NODE":
+                continue
+            types = index["types"]
+            found.update(
+                (index["label"], prop)
+                for prop in index["properties"]
+                if "RANGE" in types.get(prop, ())
+            )
+        return found
+
+    async def _constrained(self) -> set[tuple[str, str]]:
+        """The (label, property) pairs of the graph's unique constraints on one node
+        property, whether built yet or still being built."""
+        try:
+            constraints = await self._graph.list_constraints()
+        except ResponseError as error:
+            if _EMPTY_KEY not in str(error):
+                raise
+            return set()
+        return {
+            (constraint["label"], constraint["properties"][0])
+            for constraint in constraints
+            if constraint["type"] == "UNIQUE"
+            and constraint["entitytype"] == "NODE"
+            and len(constraint["properties"]) == 1
+        }
 
     async def ping(self) -> None:
         try:
@@ -164,11 +218,25 @@ class FalkorDBBackend:
             return error
         if isinstance(error, TimeoutError):
             reason = f"no answer within {self._timeout:g} s"
+        elif _refused(error):
+            reason = "cannot reach the server: connection refused"
         else:
             reason = str(error) or type(error).__name__
             if self._address.password:
                 reason = reason.replace(self._address.password, "***")
         return StoreUnavailableError(self.url, reason)
+
+
+def _refused(error: BaseException) -> bool:
+    """Whether ``error`` comes of a refused connection (the client words it by platform)."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        if isinstance(current, ConnectionRefusedError):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
 
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:
@@ -187,6 +255,12 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _describe_index(text: str) -> str:
+def _index_of(text: str) -> tuple[str, str] | None:
+    """The (label, property) a schema statement indexes; ``None`` if it is not a plain
+    ``CREATE INDEX FOR (n:Label) ON (n.property)`` (it then runs every time)."""
     match = _INDEX.search(text)
-    return f"index on :{match.group(1)}({match.group(2)})" if match else text
+    return (match.group(1), match.group(2)) if match else None
+
+
+def _describe(index: tuple[str, str] | None, text: str) -> str:
+    return text if index is None else f"index on :{index[0]}({index[1]})"
