@@ -631,8 +631,9 @@ def load_command(
     version of it held and this one does not is removed. On Neo4j the load is one
     transaction, all or nothing. FalkorDB has no transactions over several statements: each
     batch is atomic on its own, so the load runs as few statements as --batch-size allows,
-    and an interrupted load is completed by running it again. A graph that holds another
-    dataset is refused unless --replace.
+    and an interrupted load leaves the graph marked partial: `serve` and every command
+    then answer that it is, instead of answering from it, until the load is run again and
+    completes it. A graph that holds another dataset is refused unless --replace.
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
