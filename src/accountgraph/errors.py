@@ -9,6 +9,7 @@ them into exit codes and GraphQL errors, the core never prints or exits::
     ├── QueryLimitError       an argument is outside what a query allows
     ├── ConfigurationError    a setting (environment variable) has a bad value
     └── StoreUnavailableError a graph database cannot be reached or refused us
+        └── PartialGraphError the graph holds part of a dataset: its last load did not finish
 """
 
 from __future__ import annotations
@@ -96,3 +97,42 @@ class StoreUnavailableError(AccountGraphError):
         self.url = url
         self.reason = reason
         super().__init__(f"store {url} is unavailable: {reason}")
+
+
+class PartialGraphError(StoreUnavailableError):
+    """The graph at ``url`` holds only part of dataset ``dataset``: a load begun at
+    ``started`` has not finished, so its answers would be wrong without saying so.
+
+    The Cypher store raises it when the graph's load marker says so (the load was
+    interrupted, or is still running); the loader raises it when a load stops part-way on
+    a server without transactions over several statements, with ``cause`` (why it
+    stopped) and ``ran`` (how many of its statements ran, of how many).
+    """
+
+    def __init__(
+        self,
+        url: str,
+        dataset: str,
+        started: str,
+        *,
+        cause: str | None = None,
+        ran: tuple[int, int] | None = None,
+    ) -> None:
+        self.dataset = dataset
+        self.started = started
+        self.cause = cause
+        self.ran = ran
+        again = f"run `accountgraph load --store {url}` again with the same dataset to complete it"
+        if cause is None or ran is None:
+            reason = (
+                f"the graph is partial: the load of dataset {dataset!r} started {started} "
+                f"has not finished (it was interrupted, or is still running); {again}"
+            )
+        else:
+            done, total = ran
+            reason = (
+                f"{cause.rstrip('.')}; the load of dataset {dataset!r} started {started} "
+                f"stopped after {done} of its {total} statements, so the graph is now "
+                f"partial; {again}"
+            )
+        super().__init__(url, reason)

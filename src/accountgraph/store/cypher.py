@@ -19,11 +19,18 @@ A day (``as_of``) is the parameter ``$as_of`` of every query, an ISO date string
 dates are stored (see :mod:`accountgraph.store._cypher_rows`), filtered in the database.
 A snapshot reads the whole graph back a page at a time (:data:`READ_BATCH` items a
 statement): parties in id order, the edges leaving each page of them, then the duties.
+
+A graph whose last load has not finished (see :mod:`accountgraph.store.load_marker`) holds
+part of a dataset: :meth:`CypherStore.stats` and every question then raise
+:class:`~accountgraph.errors.PartialGraphError`. ``stats`` reads the load marker each
+time; questions trust what was last read for :data:`LOAD_CHECK_INTERVAL` seconds, so the
+check costs a round trip now and then, not one per question.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -57,6 +64,7 @@ from accountgraph.store.base import (
     day_of,
     not_valid_on,
 )
+from accountgraph.store.load_marker import LoadMarker, partial_graph, unfinished
 from accountgraph.store.statements import statement
 from accountgraph.suggest import SUGGESTION_POOL, closest, name_key, pool_around
 
@@ -64,6 +72,9 @@ SIMILARITY_CUTOFF = 0.6
 
 READ_BATCH = 1000
 """How many parties, edges or duties one statement reads when a whole graph is read."""
+
+LOAD_CHECK_INTERVAL = 1.0
+"""Seconds a question trusts what the store last read of the graph's load marker."""
 
 _NEIGHBOURS = {
     (Direction.OUT, False): "neighbours_out",
@@ -93,6 +104,8 @@ class CypherStore:
     ``dataset_name``, when given, is the dataset the graph must hold: the first question
     checks it and raises :class:`StoreUnavailableError` if the graph holds another.
     ``read_batch`` is how many items a statement reads when a whole graph is read.
+    ``load_check_interval`` is how many seconds a question trusts what was last read of
+    the load marker (0: every question reads it).
     """
 
     def __init__(
@@ -101,19 +114,28 @@ class CypherStore:
         *,
         dataset_name: str | None = None,
         read_batch: int = READ_BATCH,
+        load_check_interval: float = LOAD_CHECK_INTERVAL,
     ) -> None:
         if read_batch < 1:
             raise ValueError(f"read_batch={read_batch} is not allowed: at least 1")
+        if load_check_interval < 0:
+            raise ValueError(
+                f"load_check_interval={load_check_interval} is not allowed: at least 0"
+            )
         self._backend = backend
         self._dataset_name = dataset_name
         self._checked = dataset_name is None
         self._read_batch = read_batch
+        self._load_check_interval = load_check_interval
+        self._marker_read_at: float | None = None
+        self._unfinished: LoadMarker | None = None
 
     @property
     def backend(self) -> CypherBackend:
         return self._backend
 
     async def stats(self) -> StoreStats:
+        await self._check_load(again=True)
         [row] = await self._backend.run(statement("dataset"))
         name = self._dataset_of(row)
         if not self._checked:
@@ -441,9 +463,22 @@ class CypherStore:
         """Run ``cypher/NAME.cypher``; no rows without asking when an id cannot exist."""
         if not self._checked:
             await self.stats()
+        await self._check_load()
         if not all(_storable(party_id) for party_id in ids):
             return []
         return await self._backend.run(statement(name), parameters)
+
+    async def _check_load(self, *, again: bool = False) -> None:
+        """Raise :class:`PartialGraphError` while the graph's last load has not finished;
+        the marker is read when ``again``, or when the last reading is older than the
+        interval."""
+        read_at = self._marker_read_at
+        moment = time.monotonic()
+        if again or read_at is None or moment - read_at >= self._load_check_interval:
+            self._unfinished = unfinished(await self._backend.run(statement("load_marker")))
+            self._marker_read_at = moment
+        if self._unfinished is not None:
+            raise partial_graph(self._backend.url, self._unfinished)
 
     async def _require(
         self, *party_ids: str, as_of: dt.date | None = None, valid: bool = False

@@ -1,16 +1,20 @@
 """Loading a dataset into a graph database: schema, then parameterised MERGE batches.
 
-A load creates the constraints and indexes (``backend.ensure_schema``), checks what the
-graph holds, then writes the dataset node, the parties, the edges and the duties in
-``UNWIND $rows AS row … MERGE`` batches (``cypher/import_*.cypher``) and finally removes
-what an earlier load of the same dataset held and this one does not. Everything it writes
-carries a stamp of the dataset's content, so loading the same dataset twice changes
-nothing, and a pruning step can tell stale items from fresh ones.
+A load creates the constraints and indexes it lacks (``backend.ensure_schema``), checks
+what the graph holds, then writes the graph's load marker (see
+:mod:`accountgraph.store.load_marker`), the dataset node, the parties, the edges and the
+duties in ``UNWIND $rows AS row … MERGE`` batches (``cypher/import_*.cypher``), removes
+what an earlier load of the same dataset held and this one does not, and finally marks
+itself finished. Everything it writes carries a stamp of the dataset's content, so
+loading the same dataset twice changes nothing, and a pruning step can tell stale items
+from fresh ones.
 
 On a transactional server (Neo4j) every statement runs in one transaction: the load
 happens entirely or not at all. On FalkorDB each statement is atomic on its own, so the
 load runs as few statements as the batch size allows (one per batch); an interrupted load
-leaves part of the dataset, and running it again completes it.
+leaves part of the dataset and its marker unfinished, so the stores answer
+:class:`PartialGraphError` until a load runs again and completes it. The loader says so
+when it stops part-way.
 
 A graph holding another dataset (or nodes that are no dataset's) is refused unless
 ``replace``, which first removes everything the graph holds.
@@ -18,12 +22,20 @@ A graph holding another dataset (or nodes that are no dataset's) is refused unle
 
 from __future__ import annotations
 
+import dataclasses
+import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from accountgraph.errors import AccountGraphError, DatasetError, Problem
+from accountgraph.errors import (
+    AccountGraphError,
+    DatasetError,
+    PartialGraphError,
+    Problem,
+    StoreUnavailableError,
+)
 from accountgraph.model import Dataset
 from accountgraph.store._cypher_rows import (
     Props,
@@ -34,6 +46,7 @@ from accountgraph.store._cypher_rows import (
     responsibility_row,
 )
 from accountgraph.store.backends.base import CypherBackend, Row, Statement
+from accountgraph.store.load_marker import LoadMarker, moment, unfinished
 from accountgraph.store.statements import statement
 
 DEFAULT_BATCH_SIZE = 1000
@@ -63,9 +76,12 @@ class LoadPlan:
     dataset: Dataset
     statements: tuple[Statement, ...]
     steps: tuple[str, ...]
-    """Per statement: ``clear``, ``dataset``, a kind of item, or ``prune``."""
+    """Per statement: ``begin``, ``clear``, ``dataset``, a kind of item, ``prune`` or
+    ``finish``."""
     replaces: tuple[str, ...]
     """The datasets the graph held that this load removes first."""
+    run: str
+    """The load's id, in the load marker the first statement writes."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +100,9 @@ class LoadReport:
     parties: Tally
     edges: Tally
     responsibilities: Tally
+    completed: LoadMarker | None = None
+    """An earlier load that had not finished when this one began (this one completed the
+    graph)."""
 
     @property
     def changed(self) -> bool:
@@ -103,6 +122,11 @@ class LoadReport:
                 f"({server} has no transactions over several statements)"
             )
         lines = [f"Loaded {self.dataset} into {self.store} {how}."]
+        if self.completed is not None:
+            lines.append(
+                f"Completed the graph: the load of {self.completed.dataset} started "
+                f"{self.completed.started_text} had not finished."
+            )
         if self.replaced:
             lines.append(f"Removed first: {', '.join(self.replaced)} ({self.removed_nodes} nodes).")
         width = max(len(kind) for kind in KINDS)
@@ -114,7 +138,7 @@ class LoadReport:
             )
         if self.schema:
             lines.append(f"Schema created: {', '.join(self.schema)}.")
-        if not self.changed:
+        if not self.changed and self.completed is None:
             lines.append("Nothing changed: the graph already held this dataset.")
         return lines
 
@@ -136,7 +160,9 @@ async def load(
 
     ``on_plan`` hears the statements before any runs (to size a progress bar);
     ``progress`` hears as they finish — all at once on a transactional server, whose one
-    transaction commits at the end.
+    transaction commits at the end. A load that stops part-way on a server without
+    transactions raises :class:`PartialGraphError`, saying why and that the graph is now
+    partial.
     """
     if batch_size < 1:
         raise AccountGraphError(f"batch size {batch_size} is not allowed: at least 1")
@@ -156,19 +182,22 @@ async def load(
             f"{backend.url} holds {what}, not {dataset.name!r}; load with --replace to "
             "remove what it holds first"
         )
+    earlier = unfinished(await backend.run(statement("load_marker")))
     plan = plan_load(
         dataset, batch_size=batch_size, replaces=tuple(names) if replace and nodes else None
     )
     if on_plan is not None:
         on_plan(plan)
-    results = await _execute(backend, plan.statements, progress)
-    return _report(backend, plan, results, schema=tuple(schema), batch_size=batch_size)
+    results = await _execute(backend, plan, progress)
+    report = _report(backend, plan, results, schema=tuple(schema), batch_size=batch_size)
+    return dataclasses.replace(report, completed=earlier)
 
 
 def plan_load(
     dataset: Dataset, *, batch_size: int, replaces: tuple[str, ...] | None = None
 ) -> LoadPlan:
-    """The statements that load ``dataset``, ``batch_size`` items a statement; first
+    """The statements that load ``dataset``, ``batch_size`` items a statement, between the
+    one that marks the load begun and the one that marks it finished; after the first,
     removing everything the graph holds when ``replaces`` (the datasets it held) is given."""
     rows: dict[str, list[Props]] = {
         "parties": [party_row(p, i) for i, p in enumerate(dataset.parties)],
@@ -177,8 +206,10 @@ def plan_load(
     }
     head = dataset_parameters(dataset)
     stamp = fingerprint([head, *(rows[kind] for kind in KINDS)])
-    statements: list[Statement] = []
-    steps: list[str] = []
+    run = uuid.uuid4().hex
+    begin = {"dataset": dataset.name, "version": stamp, "run": run}
+    statements: list[Statement] = [(statement("load_begin"), begin)]
+    steps = ["begin"]
     if replaces is not None:
         statements.append((statement("graph_clear"), {}))
         steps.append("clear")
@@ -190,23 +221,77 @@ def plan_load(
             steps.append(kind)
     statements.append((statement("import_prune"), {"fingerprint": stamp}))
     steps.append("prune")
-    return LoadPlan(dataset, tuple(statements), tuple(steps), replaces or ())
+    statements.append((statement("load_finish"), {"run": run}))
+    steps.append("finish")
+    return LoadPlan(dataset, tuple(statements), tuple(steps), replaces or (), run)
 
 
 async def _execute(
-    backend: CypherBackend, statements: Sequence[Statement], progress: Progress | None
+    backend: CypherBackend, plan: LoadPlan, progress: Progress | None
 ) -> list[list[Row]]:
+    """Run the plan's statements: in one transaction where the server has them, else one
+    by one, checking what the batches wrote before the last statement marks the load
+    finished."""
+    statements = plan.statements
     if backend.transactional:
         results = await backend.run_atomic(statements)
         if progress is not None:
             progress(len(statements))
+        _check_written(backend, plan, results)
+        _check_finished(backend, results)
         return results
     results = []
-    for text, parameters in statements:
-        results.append(await backend.run(text, parameters))
+    for step, (text, parameters) in zip(plan.steps, statements, strict=True):
+        try:
+            if step == "finish":
+                _check_written(backend, plan, results)
+            results.append(await backend.run(text, parameters))
+        except AccountGraphError as error:
+            if not results:
+                raise
+            [begun] = results[0]
+            raise PartialGraphError(
+                backend.url,
+                plan.dataset.name,
+                moment(begun["started"]),
+                cause=error.reason if isinstance(error, StoreUnavailableError) else str(error),
+                ran=(len(results), len(statements)),
+            ) from None
         if progress is not None:
             progress(1)
+    _check_finished(backend, results)
     return results
+
+
+def _check_written(backend: CypherBackend, plan: LoadPlan, results: Sequence[list[Row]]) -> None:
+    """Raise unless the batches wrote every party, edge and duty of the dataset."""
+    totals = dict.fromkeys(KINDS, 0)
+    for step, rows in zip(plan.steps, results, strict=False):
+        if step in KINDS:
+            [row] = rows
+            totals[step] += int(row["total"])
+    expected = {
+        "parties": len(plan.dataset.parties),
+        "edges": len(plan.dataset.edges),
+        "responsibilities": len(plan.dataset.responsibilities),
+    }
+    for kind in KINDS:
+        if totals[kind] != expected[kind]:
+            raise AccountGraphError(
+                f"{backend.url} wrote {totals[kind]} of {expected[kind]} {kind}: the load is "
+                "incomplete"
+            )
+
+
+def _check_finished(backend: CypherBackend, results: Sequence[list[Row]]) -> None:
+    """Raise unless the last statement marked this load finished."""
+    [row] = results[-1]
+    if int(row["marked"]) == 0:
+        raise AccountGraphError(
+            f"another load began on {backend.url} while this one ran, and the graph holds "
+            "whatever each wrote last: run `accountgraph load` again, alone, to load one "
+            "whole dataset"
+        )
 
 
 def _report(
@@ -231,17 +316,6 @@ def _report(
             removed = {kind: int(row[kind]) for kind in KINDS}
         elif step == "clear":
             removed_nodes = int(rows[0]["removed"]) if rows else 0
-    expected = {
-        "parties": len(plan.dataset.parties),
-        "edges": len(plan.dataset.edges),
-        "responsibilities": len(plan.dataset.responsibilities),
-    }
-    for kind in KINDS:
-        if totals[kind] != expected[kind]:
-            raise AccountGraphError(
-                f"{backend.url} wrote {totals[kind]} of {expected[kind]} {kind}: the load is "
-                "incomplete"
-            )
     tallies = {
         kind: Tally(created[kind], totals[kind] - created[kind], removed[kind]) for kind in KINDS
     }
