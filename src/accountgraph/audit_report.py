@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import re
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
@@ -55,12 +56,25 @@ def render_json(findings: Sequence[Finding], title: str) -> str:
     return json.dumps(report, ensure_ascii=False, indent=2) + "\n"
 
 
+_MARKDOWN_ACTIVE = re.compile(r"([\\`*_\[\]|~#])")
+
+
+def markdown_text(text: str) -> str:
+    """``text`` as Markdown that shows it as written, on one line: ``<``, ``>`` and ``&``
+    become entities (no HTML), and backslash, backtick, ``*``, ``_``, ``[``, ``]``, ``|``,
+    ``~`` and ``#`` are escaped (no emphasis, code, link, strike-through, heading end or
+    table cell break)."""
+    one_line = " ".join(text.splitlines())
+    return _MARKDOWN_ACTIVE.sub(r"\\\1", html.escape(one_line, quote=False))
+
+
 def render_markdown(findings: Sequence[Finding], title: str) -> str:
-    lines = [f"# Audit of {title}", "", f"**{summary(findings)}**", ""]
+    lines = [f"# Audit of {markdown_text(title)}", "", f"**{summary(findings)}**", ""]
     lines += ["| severity | check | finding | sections |", "| --- | --- | --- | --- |"]
     for f in findings:
-        message = f.message.replace("|", "\\|")
-        lines.append(f"| {f.severity.value} | `{f.check}` | {message} | {', '.join(f.sections)} |")
+        message = markdown_text(f.message)
+        sections = markdown_text(", ".join(f.sections))
+        lines.append(f"| {f.severity.value} | `{f.check}` | {message} | {sections} |")
     lines += ["", "## What each check looks for", ""]
     lines += [f"- `{c.name}` ({c.severity.value}): {c.why}." for c in CHECKS]
     return "\n".join(lines) + "\n"

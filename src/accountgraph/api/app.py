@@ -3,23 +3,30 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
+from cross_web import HTTPException
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http.base import BaseRequestProtocol
 
 from accountgraph.api.context import ApiContext
+from accountgraph.api.headers import SecurityHeadersMiddleware
+from accountgraph.api.http_errors import error_response
 from accountgraph.api.limits import BodySizeLimitMiddleware
+from accountgraph.api.request_json import RequestJSONError, read_json, read_json_object
 from accountgraph.api.schema import build_schema
+from accountgraph.api.slow_clients import BodyDeadlineMiddleware
 from accountgraph.dataset import load_dataset
 from accountgraph.errors import AccountGraphError
 from accountgraph.model import Dataset
@@ -27,14 +34,54 @@ from accountgraph.settings import Settings
 from accountgraph.store import open_store
 from accountgraph.store.base import GraphStore
 from accountgraph.store.urls import redact
-from accountgraph.web import CONTENT_SECURITY_POLICY, WEB_DIR
+from accountgraph.web import WEB_DIR
 from accountgraph.web.routes import page_routes
 
 log = logging.getLogger("accountgraph.api")
 
 
 class GraphQLEndpoint(GraphQL[ApiContext, None]):
-    """Strawberry's ASGI app, with our store in the context and our console for browsers."""
+    """Strawberry's ASGI app, with our store in the context, our console for browsers, and
+    request JSON read strictly (:mod:`accountgraph.api.request_json`): whatever a client
+    sends, a request strawberry cannot take is a 400 with a GraphQL error, never a 500."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        try:
+            response = await self.run(Request(scope, receive))
+        except HTTPException as refusal:
+            response = error_response(refusal.status_code, refusal.reason)
+        await response(scope, receive, send)
+
+    def decode_json(self, data: str | bytes) -> object:
+        """The request body: an object (an array is a batch, which strawberry refuses)."""
+        where = "the request body"
+        try:
+            body = read_json(data, where)
+        except RequestJSONError as error:
+            raise HTTPException(400, str(error)) from None
+        if not isinstance(body, dict | list):
+            raise HTTPException(
+                400,
+                f'{where} must be a JSON object such as {{"query": "{{ dataset {{ name }} }}"}}, '
+                f"not {json.dumps(body)[:40]}",
+            )
+        return body
+
+    def parse_query_params(self, params: Mapping[str, str | None]) -> dict[str, Any]:
+        """A GET's parameters; ``variables`` and ``extensions`` are JSON objects."""
+        parsed: dict[str, Any] = dict(params)
+        for name in ("variables", "extensions"):
+            if parsed.get(name):
+                try:
+                    parsed[name] = read_json_object(
+                        parsed[name], f"the {name} query parameter", null=True
+                    )
+                except RequestJSONError as error:
+                    raise HTTPException(400, str(error)) from None
+        return parsed
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> ApiContext:
         store: GraphStore = request.app.state.store
@@ -52,7 +99,7 @@ class GraphQLEndpoint(GraphQL[ApiContext, None]):
 
     async def render_graphql_ide(self, request: Request) -> Response:
         page = (WEB_DIR / "console" / "console.html").read_text(encoding="utf-8")
-        return HTMLResponse(page, headers={"Content-Security-Policy": CONTENT_SECURITY_POLICY})
+        return HTMLResponse(page)
 
 
 def store_label(spec: str) -> str:
@@ -123,7 +170,11 @@ def create_app(
                 for page in ("console", "page")
             ),
         ],
-        middleware=[Middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)],
+        middleware=[
+            Middleware(SecurityHeadersMiddleware),
+            Middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes),
+            Middleware(BodyDeadlineMiddleware, seconds=settings.body_timeout),
+        ],
         lifespan=lifespan,
     )
     app.state.settings = settings

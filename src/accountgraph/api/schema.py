@@ -30,6 +30,7 @@ from accountgraph.api.pagination import (
     decode_cursor,
     encode_cursor,
 )
+from accountgraph.api.scalars import SCALAR_OVERRIDES
 from accountgraph.api.types import (
     Actor,
     Body,
@@ -302,6 +303,7 @@ def build_schema(limits: QueryLimits | None = None) -> strawberry.Schema:
     return AccountGraphSchema(
         query=Query,
         types=[Actor, Body],
+        scalar_overrides=SCALAR_OVERRIDES,
         extensions=[
             partial(QueryDepthLimiter, max_depth=limits.max_depth),
             partial(MaxAliasesLimiter, max_alias_count=limits.max_aliases),

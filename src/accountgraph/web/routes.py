@@ -1,7 +1,8 @@
 """The organisation graph page at ``/``, the laid-out graph it draws, and its exports.
 
 - ``GET /``: the page (web/page/page.html), under a Content-Security-Policy that allows
-  only the server's own scripts, styles and images.
+  only the server's own scripts, styles and images (set by
+  :class:`~accountgraph.api.headers.SecurityHeadersMiddleware`).
 - ``GET /api/graph?as_of=YYYY-MM-DD``: the graph laid out for drawing
   (:func:`accountgraph.chart.graph_document`). Without ``as_of``, a dated dataset is
   drawn as it stands today (as the API answers), an undated one whole. Laid out once per
@@ -27,13 +28,14 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from accountgraph.chart import dated, graph_document
+from accountgraph.dates import parse_day
 from accountgraph.errors import AccountGraphError, StoreUnavailableError
 from accountgraph.export import EXTENSIONS, FORMATS, MEDIA_TYPES, ExportError, export
 from accountgraph.layout import Layout, layout
 from accountgraph.model import LANGUAGES, Dataset
 from accountgraph.model_json import edge_json, party_json, responsibility_json
 from accountgraph.store.base import GraphStore
-from accountgraph.web import CONTENT_SECURITY_POLICY, WEB_DIR
+from accountgraph.web import WEB_DIR
 
 PAGE_DIR = WEB_DIR / "page"
 
@@ -128,7 +130,7 @@ def _day(request: Request, whole: Dataset) -> dt.date | None:
     raw = request.query_params.get("as_of")
     if raw:
         try:
-            return dt.date.fromisoformat(raw)
+            return parse_day(raw)
         except ValueError:
             raise BadRequest(f"as_of must be a date written YYYY-MM-DD, not {raw!r}") from None
     return dt.date.today() if dated(whole)[0] else None
@@ -148,7 +150,7 @@ async def page(request: Request) -> Response:
     return FileResponse(
         PAGE_DIR / "page.html",
         media_type="text/html; charset=utf-8",
-        headers={"Content-Security-Policy": CONTENT_SECURITY_POLICY, "Cache-Control": "no-cache"},
+        headers={"Cache-Control": "no-cache"},
     )
 
 
