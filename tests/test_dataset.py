@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from pathlib import Path
 
 import pytest
 
 from accountgraph import _resources
-from accountgraph.dataset import load_dataset, parse_dataset, validate_file
+from accountgraph._yaml_compose import ALIAS_FLOOR, MAX_DEPTH
+from accountgraph.dataset import MAX_DATASET_BYTES, load_dataset, parse_dataset, validate_file
 from accountgraph.errors import DatasetError, Problem
 from accountgraph.model import (
     Citation,
@@ -20,6 +22,7 @@ from accountgraph.model import (
     Text,
     Validity,
 )
+from accountgraph.settings import Settings
 
 VALID = """\
 format: accountgraph/1
@@ -701,3 +704,217 @@ def test_dataset_error_message_lists_every_problem(tmp_path: Path) -> None:
         "expected one of office, role, group, government, body, unit",
         f'  {path}:{holder_line}: [III.A.3(f)] holder: no party "nobody"',
     ]
+
+
+# --- bounds: files that could cost the reader without limit ------------------------------
+
+
+def nested_lists(levels: int) -> str:
+    """A file whose value of ``x`` is ``levels`` lists deep (the file's mapping is one more)."""
+    return "x: " + "[" * levels + "]" * levels + "\n"
+
+
+def yaml_problem(tmp_path: Path, text: str) -> Problem:
+    """The one problem of ``text`` that is about its YAML, not about a dataset's fields."""
+    problems = [p for p in problems_of(tmp_path, text) if "unknown field" not in p.message]
+    problems = [p for p in problems if not p.message.startswith("missing required")]
+    assert len(problems) == 1, "\n".join(map(str, problems))
+    return problems[0]
+
+
+def test_nesting_up_to_the_bound_is_read(tmp_path: Path) -> None:
+    problems = problems_of(tmp_path, nested_lists(MAX_DEPTH - 1))
+    assert not any("nested" in p.message for p in problems), problems
+
+
+def test_nesting_past_the_bound_is_refused_where_it_goes_past(tmp_path: Path) -> None:
+    text = "a: 1\n" + nested_lists(MAX_DEPTH)
+    problem = only_problem(tmp_path, text)
+    assert problem.line == 2
+    assert problem.message == (
+        "lists and mappings nested more than 64 levels deep; a dataset needs fewer than 10"
+    )
+
+
+def test_nesting_of_a_hundred_thousand_levels_is_refused_without_recursion(
+    tmp_path: Path,
+) -> None:
+    problem = only_problem(tmp_path, nested_lists(100_000))
+    assert problem.line == 1
+    assert "nested more than 64 levels deep" in problem.message
+
+
+def test_nesting_that_an_alias_brings_counts(tmp_path: Path) -> None:
+    inner = MAX_DEPTH // 2
+    text = f"a: &a {nested_lists(inner)[3:]}b: {'[' * inner}*a{']' * inner}\n"
+    problem = only_problem(tmp_path, text)
+    assert problem.line == 2
+    assert "nested more than 64 levels deep where the alias *a puts it" in problem.message
+
+
+def aliased(copies: int) -> str:
+    """A list of 999 numbers (1,000 values with the list) and ``copies`` aliases of it."""
+    numbers = ", ".join(str(n) for n in range(999))
+    return f"a: &a [{numbers}]\nb: [{', '.join(['*a'] * copies)}]\n"
+
+
+def test_aliases_may_add_as_many_values_as_the_floor(tmp_path: Path) -> None:
+    assert ALIAS_FLOOR == 100 * 1000
+    problems = problems_of(tmp_path, aliased(100))
+    assert not any("alias" in p.message for p in problems), problems
+
+
+def test_aliases_that_add_more_than_the_floor_are_refused_at_the_alias(tmp_path: Path) -> None:
+    problem = only_problem(tmp_path, aliased(101))
+    assert problem.line == 2
+    assert problem.message == (
+        "aliases add too many values: by *a they add 101,000 to the 1,004 the file writes "
+        "out; they may add 100,000, or 10 for every value written out if that is more. An "
+        "alias bomb? Write the shared values out instead"
+    )
+
+
+def test_a_large_file_may_add_ten_values_by_alias_for_each_it_writes(tmp_path: Path) -> None:
+    written = ", ".join(str(n) for n in range(12_000))
+    copies = ", ".join(["*a"] * 10_000)
+    text = f"a: &a [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]\nb: [{written}]\nc: [{copies}]\n"
+    problems = problems_of(tmp_path, text)
+    assert not any("alias" in p.message for p in problems), problems
+    text = text.replace("*a]", "*a, " * 1_000 + "*a]")
+    assert "aliases add too many values" in yaml_problem(tmp_path, text).message
+
+
+def test_an_alias_to_the_value_it_is_in_is_refused(tmp_path: Path) -> None:
+    problem = only_problem(tmp_path, "a: &a\n  b: *a\n")
+    assert problem.line == 2
+    assert problem.message == "the alias *a refers to a value that contains it"
+
+
+def test_shared_values_are_read_where_each_alias_is(tmp_path: Path) -> None:
+    usg = '{section: "I(a)", text: {en: The USG is accountable to the SG.}}'
+    text = broken(f"      - {usg}\n", f"      - &usg-cite {usg}\n")
+    sg = "{section: II, text: {en: The SG is accountable to the Member States.}}"
+    text = broken(f"      - {sg}\n", "      - *usg-cite\n", text)
+    dataset = load_dataset(write(tmp_path, text))
+    assert dataset.edges[0].citations == dataset.edges[1].citations
+
+
+@pytest.mark.parametrize("value", [2**63 - 1, -(2**63), "0x7fffffffffffffff", "1_000"])
+def test_whole_numbers_a_graph_database_stores_are_read(tmp_path: Path, value: object) -> None:
+    text = broken("      value: 12\n", f"      value: {value}\n")
+    dataset = load_dataset(write(tmp_path, text))
+    assert dataset.document.facts[0].value == int(str(value).replace("_", ""), 0)
+
+
+@pytest.mark.parametrize("value", [2**63, -(2**63) - 1, "0x8000000000000000"])
+def test_whole_numbers_past_64_bits_are_refused(tmp_path: Path, value: object) -> None:
+    text = broken("      value: 12\n", f"      value: {value}\n")
+    problem = only_problem(tmp_path, text)
+    assert problem.line == line_of(text, "value:")
+    assert problem.message.startswith(f"{value} is too large a whole number: a graph database")
+    assert problem.message.endswith(f'put it in quotes if it is text: "{value}"')
+
+
+def test_a_whole_number_too_long_to_convert_is_refused_unconverted(tmp_path: Path) -> None:
+    text = broken("      value: 12\n", "      value: " + "1" * 100_000 + "\n")
+    problem = only_problem(tmp_path, text)
+    assert problem.line == line_of(text, "value:")
+    assert problem.message.startswith("a whole number written with 100,000 characters is too long")
+
+
+@pytest.mark.parametrize(
+    ("written", "says"),
+    [
+        (".inf", ".inf is infinite"),
+        ("-.INF", "-.INF is infinite"),
+        (".nan", ".nan is not a number (NaN)"),
+        ("1.5e+309", "1.5e+309 is too large a number (beyond ±1.8e308)"),
+    ],
+)
+def test_numbers_that_are_not_finite_are_refused(tmp_path: Path, written: str, says: str) -> None:
+    text = broken("      value: 12\n", f"      value: {written}\n")
+    problem = only_problem(tmp_path, text)
+    assert problem.line == line_of(text, "value:")
+    assert problem.message == (
+        f"{says}: a dataset's numbers are finite; put it in quotes if it is text"
+    )
+
+
+def test_a_quoted_infinity_is_text(tmp_path: Path) -> None:
+    text = broken("      value: 12\n", '      value: ".inf"\n')
+    assert load_dataset(write(tmp_path, text)).document.facts[0].value == ".inf"
+
+
+@pytest.mark.parametrize("tag", ["!!python/object/apply:os.getcwd []", "!!binary aGk=", "!x hi"])
+def test_tags_beyond_plain_values_are_refused(tmp_path: Path, tag: str) -> None:
+    text = broken("      value: 12\n", f"      value: {tag}\n")
+    problem = only_problem(tmp_path, text)
+    assert problem.line == line_of(text, "value:")
+    shown = tag.split()[0]
+    assert problem.message == (
+        f"the YAML tag {shown} is not allowed: a dataset holds text, numbers, true/false, "
+        "lists and mappings"
+    )
+
+
+def test_plain_tags_are_read(tmp_path: Path) -> None:
+    text = broken("      value: 12\n", "      value: !!str 12\n")
+    assert load_dataset(write(tmp_path, text)).document.facts[0].value == "12"
+
+
+def test_escapes_may_not_write_what_the_file_may_not_hold(tmp_path: Path) -> None:
+    text = broken("Head of WIPO.", "Head of \\x1b[31mWIPO.")
+    text = text.replace("{en: Head of", '{en: "Head of').replace("WIPO.}", 'WIPO."}')
+    problem = only_problem(tmp_path, text)
+    assert problem.line == line_of(text, "Head of")
+    assert problem.message.startswith("the text holds U+001B, written as an escape")
+
+
+def test_a_file_up_to_the_size_limit_is_read(tmp_path: Path) -> None:
+    path = write(tmp_path, VALID)
+    size = path.stat().st_size
+    assert load_dataset(path, max_bytes=size).name == "test-framework"
+    with pytest.raises(DatasetError) as info:
+        load_dataset(path, max_bytes=size - 1)
+    (problem,) = info.value.problems
+    assert problem.line is None
+    assert problem.message == (
+        f"the file is {size:,} bytes ({size / 1024:.1f} KiB), more than the limit of "
+        f"{size - 1:,} bytes ({(size - 1) / 1024:.1f} KiB) for a dataset; raise the limit "
+        "with --max-dataset-bytes or ACCOUNTGRAPH_MAX_DATASET_BYTES"
+    )
+
+
+def test_the_default_size_limit_is_one_gibibyte() -> None:
+    assert MAX_DATASET_BYTES == 2**30
+    assert Settings.from_env({}).max_dataset_bytes == MAX_DATASET_BYTES
+    assert Settings.from_env({"ACCOUNTGRAPH_MAX_DATASET_BYTES": "5000"}).max_dataset_bytes == 5000
+
+
+def test_a_named_pipe_is_refused_without_waiting_for_a_writer(tmp_path: Path) -> None:
+    path = tmp_path / "dataset.yaml"
+    os.mkfifo(path)
+    (problem,) = validate_file(path)
+    assert problem.message == "cannot read a named pipe (FIFO): a dataset must be a regular file"
+
+
+def test_utf16_text_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "dataset.yaml"
+    path.write_bytes(VALID.encode("utf-16"))
+    (problem,) = validate_file(path)
+    assert problem.line == 1
+    assert problem.message == "the file is UTF-16 text; a dataset is UTF-8: save it as UTF-8"
+
+
+def test_a_nul_byte_is_named_with_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "dataset.yaml"
+    path.write_bytes(VALID.replace("Head of WIPO.", "Head of\0WIPO.").encode())
+    (problem,) = validate_file(path)
+    assert problem.line == line_of(VALID, "Head of WIPO.")
+    assert problem.message.startswith("the file holds a NUL byte")
+
+
+def test_an_empty_value_on_the_last_line_is_on_that_line(tmp_path: Path) -> None:
+    text = VALID + "name_of_nothing:\n"
+    problem = only_problem(tmp_path, text)
+    assert problem.line == len(text.splitlines())

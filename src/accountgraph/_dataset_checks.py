@@ -47,10 +47,11 @@ def _validator() -> Draft202012Validator:
 
 def check(tree: Tree, *, allow_missing_holders: bool = False) -> list[Issue]:
     """All schema and semantic issues of ``tree``, without repeats, in no set order."""
-    issues = list(tree.issues)
+    found: list[Issue] = []
     for error in _validator().iter_errors(tree.data):
-        issues.extend(_schema_issues(error, tree))
-    issues.extend(_Semantics(tree, allow_missing_holders=allow_missing_holders).issues())
+        found.extend(_schema_issues(error, tree))
+    found.extend(_Semantics(tree, allow_missing_holders=allow_missing_holders).issues())
+    issues = tree.issues + [issue for issue in found if issue.path not in tree.refused]
     return list(dict.fromkeys(issues))
 
 
@@ -67,11 +68,11 @@ def subject(data: Any, path: JsonPath) -> str | None:
     if not isinstance(item, dict):
         return number
     if path[0] == "parties":
-        return item["id"] if isinstance(item.get("id"), str) else number
+        return _clip(item["id"]) if isinstance(item.get("id"), str) else number
     if path[0] == "responsibilities":
-        return item["code"] if isinstance(item.get("code"), str) else number
+        return _clip(item["code"]) if isinstance(item.get("code"), str) else number
     ends = [item.get(key) for key in ("from", "relation", "to")]
-    source, relation, target = (end if isinstance(end, str) else "?" for end in ends)
+    source, relation, target = (_clip(end) if isinstance(end, str) else "?" for end in ends)
     scope = item.get("scope")
     return f"{source} -{relation}-> {target}" + (f" ({scope})" if isinstance(scope, str) else "")
 
@@ -108,9 +109,21 @@ def _where(path: JsonPath) -> str:
     return "" if not path or is_item else f" in {_label(path)}"
 
 
+_QUOTED = 60
+
+
+def _clip(text: str) -> str:
+    """``text``, or its start and its length if it is too long to quote in a message."""
+    return text if len(text) <= _QUOTED else f"{text[:40]}… ({len(text):,} characters)"
+
+
 def _show(value: Any) -> str:
     if isinstance(value, str):
-        return f'"{value}"'
+        return (
+            f'"{value}"'
+            if len(value) <= _QUOTED
+            else f'"{value[:40]}…" ({len(value):,} characters)'
+        )
     if isinstance(value, bool):
         return "true" if value else "false"
     if value is None:
@@ -163,6 +176,9 @@ def _schema_issues(error: ValidationError, tree: Tree) -> Iterator[Issue]:
         yield Issue(path, tree.value_line(path), _type_message(error, path, tree))
     elif kind == "pattern":
         yield Issue(path, tree.value_line(path), _pattern_message(error, label, defs))
+    elif kind == "maxLength":
+        message = f"{label} is too long: {_show(instance)}; at most {expected} characters"
+        yield Issue(path, tree.value_line(path), message)
     elif kind in ("minLength", "minItems"):
         is_cite = len(path) == 3 and path[0] == "edges" and path[2] == "cite"
         message = _NO_CITATION if is_cite else f"{label} is empty"
@@ -190,11 +206,12 @@ def _unknown_fields(error: ValidationError, path: JsonPath, tree: Tree) -> Itera
         if key in known or any(p.search(key) for p in patterns):
             continue
         if patterns:
-            message = f'{label}: "{key}" is not a language code; use one like en or zh'
+            message = f"{label}: {_show(key)} is not a language code; use one like en or zh"
         else:
             hint = _did_you_mean(closest(key, known, limit=1, spread=0.1), " (did you mean {}?)")
             message = (
-                f'unknown field "{key}"{_where(path)}{hint}; expected one of {", ".join(known)}'
+                f"unknown field {_show(key)}{_where(path)}{hint}; "
+                f"expected one of {', '.join(known)}"
             )
         yield Issue((*path, key), tree.line((*path, key)), message)
 
@@ -266,7 +283,9 @@ class _Semantics:
             line = self._tree.value_line((*path, "id"))
             if party_id in self._party_lines:
                 first = self._party_lines[party_id]
-                message = f'party id "{party_id}" is defined twice, at lines {first} and {line}'
+                message = (
+                    f"party id {_show(party_id)} is defined twice, at lines {first} and {line}"
+                )
                 self._add((*path, "id"), message)
             self._party_lines.setdefault(party_id, line)
             for alias in party.get("aliases") or []:
@@ -281,7 +300,7 @@ class _Semantics:
         candidates = [self._aliases[key]] if key in self._aliases else []
         candidates += closest(party_id, self._party_lines, cutoff=0.45, spread=0.1)
         hint = _did_you_mean(list(dict.fromkeys(candidates))[:3])
-        self._add(path, f'{path[-1]}: no party "{party_id}"{hint}')
+        self._add(path, f"{path[-1]}: no party {_show(party_id)}{hint}")
 
     def _edges(self) -> None:
         seen: dict[tuple[Any, ...], int] = {}
@@ -290,7 +309,7 @@ class _Semantics:
             self._known_party((*path, "to"))
             source, target = edge.get("from"), edge.get("to")
             if isinstance(source, str) and source == target:
-                self._add((*path, "to"), f'edge from "{source}" to itself')
+                self._add((*path, "to"), f"edge from {_show(source)} to itself")
             key = tuple(edge.get(name) for name in ("from", "relation", "to", "scope"))
             if not all(part is None or isinstance(part, str) for part in key):
                 continue
@@ -310,7 +329,7 @@ class _Semantics:
             line = self._tree.value_line((*path, "code"))
             if (code, holder) in seen:
                 message = (
-                    f'responsibility "{code}" of "{holder}" is defined twice, '
+                    f"responsibility {_show(code)} of {_show(holder)} is defined twice, "
                     f"at lines {seen[code, holder]} and {line}"
                 )
                 self._add((*path, "code"), message)
@@ -326,7 +345,7 @@ class _Semantics:
             section = _get(self._data, path)
             if isinstance(section, str) and section not in sections:
                 hint = _did_you_mean(closest(section, sections, limit=2, spread=0.1))
-                self._add(path, f'section "{section}" is not in document.sections{hint}')
+                self._add(path, f"section {_show(section)} is not in document.sections{hint}")
 
     def _cited_sections(self, symbol: Any) -> Iterator[JsonPath]:
         citations: list[JsonPath] = [

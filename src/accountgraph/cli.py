@@ -19,7 +19,7 @@ from accountgraph import __version__
 from accountgraph._resources import default_dataset_path
 from accountgraph.analysis import Severity, audit
 from accountgraph.audit_report import FORMATS, render, summary
-from accountgraph.dataset import load_dataset, validate_file
+from accountgraph.dataset import MAX_DATASET_BYTES, check_file, load_dataset
 from accountgraph.dates import parse_day
 from accountgraph.diff import diff_datasets, diff_json, diff_text
 from accountgraph.errors import AccountGraphError
@@ -89,7 +89,7 @@ class _Day(click.DateTime):
 _DATA_OPTION = click.option(
     "--data",
     "data",
-    type=click.Path(dir_okay=False, path_type=FilePath),
+    type=click.Path(path_type=FilePath),
     envvar="ACCOUNTGRAPH_DATA",
     default=None,
     help="Dataset file (YAML). Default: the shipped WIPO A/46/11 dataset.",
@@ -156,6 +156,16 @@ _AS_OF_OPTION = click.option(
 _EXPLAIN_OPTION = click.option(
     "--explain", is_flag=True, help="Tell each path as sentences, one step a line, with its clause."
 )
+_MAX_DATASET_BYTES_OPTION = click.option(
+    "--max-dataset-bytes",
+    type=click.IntRange(1, 2**40),
+    default=None,
+    metavar="BYTES",
+    help=(
+        "Refuse a dataset file larger than this, unread. "
+        f"[default: ACCOUNTGRAPH_MAX_DATASET_BYTES, else {MAX_DATASET_BYTES:_} (1 GiB)]"
+    ),
+)
 
 
 def _question_options(command: Command) -> Command:
@@ -183,6 +193,11 @@ def _fail(message: str) -> NoReturn:
     sys.exit(1)
 
 
+def _dataset_limit(given: int | None = None) -> int:
+    """--max-dataset-bytes when given, else ACCOUNTGRAPH_MAX_DATASET_BYTES or its default."""
+    return given if given is not None else Settings.from_env().max_dataset_bytes
+
+
 def _run_with_store(
     data: FilePath | None,
     store_spec: str,
@@ -190,7 +205,7 @@ def _run_with_store(
     job: Callable[[GraphStore], Awaitable[T]],
 ) -> T:
     async def run() -> T:
-        dataset = load_dataset(data) if store_spec == "memory" else None
+        dataset = load_dataset(data, max_bytes=_dataset_limit()) if store_spec == "memory" else None
         store = open_store(store_spec, dataset, timeout=store_timeout)
         try:
             return await job(store)
@@ -230,12 +245,16 @@ def cli(context: click.Context) -> None:
 
 
 @cli.command()
-@click.argument("dataset", required=False, type=click.Path(dir_okay=False, path_type=FilePath))
+@click.argument("dataset", required=False, type=click.Path(path_type=FilePath))
 @_JSON_OPTION
-def check(dataset: FilePath | None, as_json: bool) -> None:
+@_MAX_DATASET_BYTES_OPTION
+def check(dataset: FilePath | None, as_json: bool, max_dataset_bytes: int | None) -> None:
     """Validate DATASET (default: the shipped dataset); exit 1 listing every problem."""
     path = dataset or default_dataset_path()
-    problems = validate_file(path)
+    try:
+        summary, problems = check_file(path, max_bytes=_dataset_limit(max_dataset_bytes))
+    except AccountGraphError as error:
+        _fail(str(error))
     if as_json:
         _print_json(
             {
@@ -252,8 +271,7 @@ def check(dataset: FilePath | None, as_json: bool) -> None:
         click.echo(f"{path}: {len(problems)} {noun}", err=True)
         for problem in problems:
             click.echo(f"  {problem}", err=True)
-    else:
-        summary = load_dataset(path)
+    elif summary is not None:
         click.echo(
             f"{path}: valid — {len(summary.parties)} parties, {len(summary.edges)} edges, "
             f"{len(summary.responsibilities)} responsibilities"
@@ -542,6 +560,7 @@ def paths(
     metavar="SECONDS",
     help="How long a graph database server has to answer. [default: 5]",
 )
+@_MAX_DATASET_BYTES_OPTION
 def serve(
     data: FilePath | None,
     store_spec: str,
@@ -551,6 +570,7 @@ def serve(
     max_aliases: int | None,
     max_tokens: int | None,
     store_timeout: float | None,
+    max_dataset_bytes: int | None,
 ) -> None:
     """Serve the GraphQL API and the web page. Ctrl-C stops it.
 
@@ -570,8 +590,11 @@ def serve(
             host=host or settings.host,
             port=port or settings.port,
             store_timeout=store_timeout or settings.store_timeout,
+            max_dataset_bytes=max_dataset_bytes or settings.max_dataset_bytes,
         ).with_limits(max_depth=max_query_depth, max_aliases=max_aliases, max_tokens=max_tokens)
-        dataset = load_dataset(settings.data) if settings.store == "memory" else None
+        dataset = None
+        if settings.store == "memory":
+            dataset = load_dataset(settings.data, max_bytes=settings.max_dataset_bytes)
     except AccountGraphError as error:
         _fail(str(error))
     url = f"http://{settings.host}:{settings.port}"
@@ -596,7 +619,7 @@ def serve(
 
 
 @cli.command("load")
-@click.argument("dataset", required=False, type=click.Path(dir_okay=False, path_type=FilePath))
+@click.argument("dataset", required=False, type=click.Path(path_type=FilePath))
 @click.option(
     "--store",
     "store_spec",
@@ -617,12 +640,14 @@ def serve(
 )
 @_STORE_TIMEOUT_OPTION
 @_STORE_PASSWORD_FILE_OPTION
+@_MAX_DATASET_BYTES_OPTION
 def load_command(
     dataset: FilePath | None,
     store_spec: str,
     replace: bool,
     batch_size: int,
     store_timeout: float,
+    max_dataset_bytes: int | None,
 ) -> None:
     """Load DATASET (default: the shipped dataset) into a graph database.
 
@@ -642,7 +667,7 @@ def load_command(
     if store_spec == "memory":
         _fail("the memory store reads its dataset at start: load needs a graph database URL")
     try:
-        data = load_dataset(dataset)
+        data = load_dataset(dataset, max_bytes=_dataset_limit(max_dataset_bytes))
         backend = open_backend(store_spec, timeout=store_timeout)
     except AccountGraphError as error:
         _fail(str(error))
@@ -777,7 +802,8 @@ def audit_command(
 
     try:
         if store_spec == "memory":
-            graph = load_dataset(dataset, allow_missing_holders=True).as_of(day)
+            limit = _dataset_limit()
+            graph = load_dataset(dataset, allow_missing_holders=True, max_bytes=limit).as_of(day)
         else:
             graph = _run_with_store(None, store_spec, store_timeout, from_store)
     except AccountGraphError as error:
@@ -803,7 +829,8 @@ def diff_command(old: FilePath, new: FilePath, as_json: bool) -> None:
     Exit 0 whatever the differences; 1 when a file cannot be read or is invalid.
     """
     try:
-        before, after = load_dataset(old), load_dataset(new)
+        limit = _dataset_limit()
+        before, after = load_dataset(old, max_bytes=limit), load_dataset(new, max_bytes=limit)
     except AccountGraphError as error:
         _fail(str(error))
     changes = diff_datasets(before, after)

@@ -3,6 +3,10 @@
 The file format is described by ``graph/dataset.schema.json``. Loading is all or nothing:
 either every party, edge and responsibility is loaded, or :class:`DatasetError` lists
 every problem of the file, each with its line and the id it concerns.
+
+A hostile file is refused before it costs much: one that is not a regular file or is
+larger than ``max_bytes`` is not read (``_dataset_file``), and YAML nested too deep or
+with aliases that expand too far is not composed further (``_yaml_compose``).
 """
 
 from __future__ import annotations
@@ -12,8 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from accountgraph._dataset_checks import check, subject
+from accountgraph._dataset_file import MAX_DATASET_BYTES, read_dataset_text
 from accountgraph._resources import default_dataset_path
-from accountgraph._yaml_lines import YamlSyntaxError, compose
+from accountgraph._yaml_lines import YamlReadError, read_yaml
 from accountgraph.errors import DatasetError, Problem
 from accountgraph.model import (
     ALWAYS,
@@ -30,20 +35,27 @@ from accountgraph.model import (
     Validity,
 )
 
-__all__ = ["load_dataset", "parse_dataset", "validate_file"]
+__all__ = ["MAX_DATASET_BYTES", "check_file", "load_dataset", "parse_dataset", "validate_file"]
 
 _TOP_LEVEL = "format, name, title, document, parties and edges"
 
 
-def load_dataset(path: str | Path | None = None, *, allow_missing_holders: bool = False) -> Dataset:
+def load_dataset(
+    path: str | Path | None = None,
+    *,
+    allow_missing_holders: bool = False,
+    max_bytes: int = MAX_DATASET_BYTES,
+) -> Dataset:
     """Load and validate the dataset at ``path``, by default the shipped one.
 
     Raises :class:`DatasetError` with every problem if the file is unreadable or invalid.
     ``allow_missing_holders`` lets duties whose holder is not a party through, for the
-    audit to report (``duty-without-holder``); stores refuse such datasets.
+    audit to report (``duty-without-holder``); stores refuse such datasets. A file larger
+    than ``max_bytes`` is refused unread.
     """
     path = default_dataset_path() if path is None else Path(path)
-    return parse_dataset(_read(path), str(path), allow_missing_holders=allow_missing_holders)
+    text = read_dataset_text(path, max_bytes)
+    return parse_dataset(text, str(path), allow_missing_holders=allow_missing_holders)
 
 
 def parse_dataset(text: str, filename: str, *, allow_missing_holders: bool = False) -> Dataset:
@@ -54,30 +66,21 @@ def parse_dataset(text: str, filename: str, *, allow_missing_holders: bool = Fal
     return dataset
 
 
-def validate_file(path: str | Path) -> list[Problem]:
+def validate_file(path: str | Path, *, max_bytes: int = MAX_DATASET_BYTES) -> list[Problem]:
     """Every problem of the dataset at ``path``, by line; an empty list if it is valid."""
+    return check_file(path, max_bytes=max_bytes)[1]
+
+
+def check_file(
+    path: str | Path, *, max_bytes: int = MAX_DATASET_BYTES
+) -> tuple[Dataset | None, list[Problem]]:
+    """The dataset at ``path`` and no problem if it is valid, else ``None`` and every
+    problem by line: one reading for both."""
     try:
-        text = _read(Path(path))
+        text = read_dataset_text(Path(path), max_bytes)
     except DatasetError as error:
-        return error.problems
-    return _examine(text, str(path))[1]
-
-
-def _read(path: Path) -> str:
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        reason = error.strerror or str(error)
-        raise DatasetError(
-            path, [Problem(str(path), None, f"cannot read the file: {reason}")]
-        ) from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        byte = data[error.start]
-        problem = Problem(str(path), line, f"the file is not UTF-8 text (byte 0x{byte:02x})")
-        raise DatasetError(path, [problem]) from None
+        return None, error.problems
+    return _examine(text, str(path))
 
 
 def _examine(
@@ -85,8 +88,8 @@ def _examine(
 ) -> tuple[Dataset | None, list[Problem]]:
     """The dataset in ``text`` if it is valid, else ``None`` and all its problems."""
     try:
-        tree = compose(text)
-    except YamlSyntaxError as error:
+        tree = read_yaml(text)
+    except YamlReadError as error:
         return None, [Problem(filename, error.line, error.message)]
     if tree is None:
         return None, [Problem(filename, None, f"the file is empty; expected {_TOP_LEVEL}")]

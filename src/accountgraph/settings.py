@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from accountgraph._dataset_file import MAX_DATASET_BYTES
 from accountgraph.errors import ConfigurationError
 
 
@@ -30,6 +31,8 @@ class Settings:
     port: int = 8000
     limits: QueryLimits = field(default_factory=QueryLimits)
     max_body_bytes: int = 64 * 1024
+    max_dataset_bytes: int = MAX_DATASET_BYTES
+    """The largest dataset file read; a larger one is refused unread."""
     store_timeout: float = 5.0
     """Seconds a graph database server has to answer before a question fails."""
     header_timeout: float = 10.0
@@ -61,6 +64,9 @@ class Settings:
             ),
             max_body_bytes=_integer(
                 env, "ACCOUNTGRAPH_MAX_BODY_BYTES", defaults.max_body_bytes, 256, 64 * 1024**2
+            ),
+            max_dataset_bytes=_integer(
+                env, "ACCOUNTGRAPH_MAX_DATASET_BYTES", defaults.max_dataset_bytes, 1, 2**40
             ),
             store_timeout=_number(
                 env, "ACCOUNTGRAPH_STORE_TIMEOUT", defaults.store_timeout, 0.1, 3600.0

@@ -151,7 +151,7 @@ def create_app(
             return
         data = dataset
         if data is None and settings.store == "memory":
-            data = load_dataset(settings.data)
+            data = load_dataset(settings.data, max_bytes=settings.max_dataset_bytes)
         opened = open_store(settings.store, data, timeout=settings.store_timeout)
         app.state.store = opened
         try:
