@@ -553,6 +553,32 @@ def paths(
 @click.option("--max-query-depth", type=click.IntRange(1, 100), default=None)
 @click.option("--max-aliases", type=click.IntRange(1, 1000), default=None)
 @click.option("--max-tokens", type=click.IntRange(10, 1_000_000), default=None)
+@click.option("--max-fragment-spreads", type=click.IntRange(0, 10_000), default=None)
+@click.option(
+    "--max-query-cost",
+    type=click.IntRange(1, 10**12),
+    default=None,
+    help="Most an operation may cost; a costlier one is refused before it runs. [default: 50000]",
+)
+@click.option(
+    "--max-response-bytes",
+    type=click.IntRange(1024, 2 * 1024**3),
+    default=None,
+    help="Largest answer sent; a larger one is replaced by an error. [default: 8 MiB]",
+)
+@click.option(
+    "--query-timeout",
+    type=click.FloatRange(0.01, 3600),
+    default=None,
+    metavar="SECONDS",
+    help="How long one request may take before its work is stopped. [default: 10]",
+)
+@click.option(
+    "--query-workers",
+    type=click.IntRange(0, 64),
+    default=None,
+    help="Processes that answer costly queries on the embedded store. [default: 2]",
+)
 @click.option(
     "--store-timeout",
     type=click.FloatRange(0.1, 3600),
@@ -569,6 +595,11 @@ def serve(
     max_query_depth: int | None,
     max_aliases: int | None,
     max_tokens: int | None,
+    max_fragment_spreads: int | None,
+    max_query_cost: int | None,
+    max_response_bytes: int | None,
+    query_timeout: float | None,
+    query_workers: int | None,
     store_timeout: float | None,
     max_dataset_bytes: int | None,
 ) -> None:
@@ -591,7 +622,16 @@ def serve(
             port=port or settings.port,
             store_timeout=store_timeout or settings.store_timeout,
             max_dataset_bytes=max_dataset_bytes or settings.max_dataset_bytes,
-        ).with_limits(max_depth=max_query_depth, max_aliases=max_aliases, max_tokens=max_tokens)
+        ).with_limits(
+            max_depth=max_query_depth,
+            max_aliases=max_aliases,
+            max_tokens=max_tokens,
+            max_fragment_spreads=max_fragment_spreads,
+            max_cost=max_query_cost,
+            max_response_bytes=max_response_bytes,
+            timeout=query_timeout,
+            workers=query_workers,
+        )
         dataset = None
         if settings.store == "memory":
             dataset = load_dataset(settings.data, max_bytes=settings.max_dataset_bytes)

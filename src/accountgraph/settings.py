@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from accountgraph._dataset_file import MAX_DATASET_BYTES
 from accountgraph.errors import ConfigurationError
@@ -13,11 +14,21 @@ from accountgraph.errors import ConfigurationError
 
 @dataclass(frozen=True, slots=True)
 class QueryLimits:
-    """How big a GraphQL document may be."""
+    """What one GraphQL request may ask for and use: the document's shape, its cost, the
+    size of its answer, its time, and the processes that run costly ones."""
 
     max_depth: int = 15
     max_aliases: int = 30
     max_tokens: int = 5000
+    max_fragment_spreads: int = 100
+    max_cost: int = 50_000
+    """The most an operation may cost (:mod:`accountgraph.api.cost`) to be run at all."""
+    max_response_bytes: int = 8 * 1024**2
+    timeout: float = 10.0
+    """Seconds a request may take before its work is stopped and the client told."""
+    workers: int = 2
+    """Processes that run costly operations on the embedded store, off the event loop;
+    0 runs everything on the event loop."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +72,27 @@ class Settings:
                 max_tokens=_integer(
                     env, "ACCOUNTGRAPH_MAX_TOKENS", defaults.limits.max_tokens, 10, 1_000_000
                 ),
+                max_fragment_spreads=_integer(
+                    env,
+                    "ACCOUNTGRAPH_MAX_FRAGMENT_SPREADS",
+                    defaults.limits.max_fragment_spreads,
+                    0,
+                    10_000,
+                ),
+                max_cost=_integer(
+                    env, "ACCOUNTGRAPH_MAX_QUERY_COST", defaults.limits.max_cost, 1, 10**12
+                ),
+                max_response_bytes=_integer(
+                    env,
+                    "ACCOUNTGRAPH_MAX_RESPONSE_BYTES",
+                    defaults.limits.max_response_bytes,
+                    1024,
+                    2 * 1024**3,
+                ),
+                timeout=_number(
+                    env, "ACCOUNTGRAPH_QUERY_TIMEOUT", defaults.limits.timeout, 0.01, 3600.0
+                ),
+                workers=_integer(env, "ACCOUNTGRAPH_QUERY_WORKERS", defaults.limits.workers, 0, 64),
             ),
             max_body_bytes=_integer(
                 env, "ACCOUNTGRAPH_MAX_BODY_BYTES", defaults.max_body_bytes, 256, 64 * 1024**2
@@ -79,9 +111,9 @@ class Settings:
             ),
         )
 
-    def with_limits(self, **changes: int | None) -> Settings:
+    def with_limits(self, **changes: float | None) -> Settings:
         """A copy with the given limits changed; ``None`` keeps a limit as it is."""
-        given = {k: v for k, v in changes.items() if v is not None}
+        given: dict[str, Any] = {k: v for k, v in changes.items() if v is not None}
         return replace(self, limits=replace(self.limits, **given))
 
 

@@ -21,6 +21,7 @@ from strawberry.asgi import GraphQL
 from strawberry.http.base import BaseRequestProtocol
 
 from accountgraph.api.context import ApiContext
+from accountgraph.api.encoded import EncodedAnswers
 from accountgraph.api.headers import SecurityHeadersMiddleware
 from accountgraph.api.http_errors import error_response
 from accountgraph.api.limits import BodySizeLimitMiddleware
@@ -40,7 +41,7 @@ from accountgraph.web.routes import page_routes
 log = logging.getLogger("accountgraph.api")
 
 
-class GraphQLEndpoint(GraphQL[ApiContext, None]):
+class GraphQLEndpoint(EncodedAnswers, GraphQL[ApiContext, None]):
     """Strawberry's ASGI app, with our store in the context, our console for browsers, and
     request JSON read strictly (:mod:`accountgraph.api.request_json`): whatever a client
     sends, a request strawberry cannot take is a 400 with a GraphQL error, never a 500."""

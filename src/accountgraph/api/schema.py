@@ -2,27 +2,30 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
-from collections.abc import Awaitable, Iterator
+from collections.abc import Awaitable, Iterator, Sequence
 from functools import partial
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
+    AddValidationRules,
     MaskErrors,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
     SchemaExtension,
     ValidationCache,
 )
-from strawberry.types import ExecutionContext
+from strawberry.types import ExecutionContext, ExecutionResult
 
 from accountgraph import model
 from accountgraph.api.audit import Audit, run_audit
+from accountgraph.api.budget import QueryBudget
 from accountgraph.api.context import ApiContext, Info_
+from accountgraph.api.cost import CostModel
+from accountgraph.api.document_limits import EmptySelectionsRefused, document_limits_rule
 from accountgraph.api.pagination import (
     PageInfo,
     PartyConnection,
@@ -30,6 +33,7 @@ from accountgraph.api.pagination import (
     decode_cursor,
     encode_cursor,
 )
+from accountgraph.api.refusals import out_of_time
 from accountgraph.api.scalars import SCALAR_OVERRIDES
 from accountgraph.api.types import (
     Actor,
@@ -40,6 +44,7 @@ from accountgraph.api.types import (
     Relation,
     wrap_party,
 )
+from accountgraph.api.workers import QueryWorkers
 from accountgraph.errors import AccountGraphError, UnknownPartyError
 from accountgraph.settings import QueryLimits
 from accountgraph.store.base import (
@@ -286,8 +291,39 @@ def _mask_unexpected(error: GraphQLError) -> bool:
 
 
 class AccountGraphSchema(strawberry.Schema):
-    """Logs only the errors that are the server's fault; a client's mistakes are answered,
-    not logged."""
+    """The schema, holding every request to ``limits``: the document's shape checked by
+    ``document_rule`` as it is validated, its cost priced by ``costs`` before it runs,
+    costly operations run by ``workers`` (:class:`QueryBudget`), its answer's size, and its
+    time. Logs only the errors that are the server's fault; a client's mistakes are
+    answered, not logged."""
+
+    def __init__(
+        self, *, limits: QueryLimits, extensions: Sequence[Any] = (), **options: Any
+    ) -> None:
+        self.limits = limits
+        self.document_rule = document_limits_rule(limits)
+        self.workers = QueryWorkers(limits.workers, limits)
+        limited = [
+            EmptySelectionsRefused,
+            partial(AddValidationRules, [self.document_rule]),
+            partial(MaxTokensLimiter, max_token_count=limits.max_tokens),
+            *extensions,
+            QueryBudget,
+        ]
+        super().__init__(extensions=limited, **options)
+        self.costs = CostModel(self._schema)
+
+    async def execute(self, *args: Any, **kwargs: Any) -> ExecutionResult:
+        """Execute as strawberry does, within the time budget: past it, the work is
+        cancelled and the answer is an error saying so."""
+        budget = asyncio.timeout(self.limits.timeout)
+        try:
+            async with budget:
+                return await super().execute(*args, **kwargs)
+        except TimeoutError:
+            if not budget.expired():
+                raise
+            return ExecutionResult(data=None, errors=[out_of_time(self.limits.timeout)])
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
@@ -297,17 +333,15 @@ class AccountGraphSchema(strawberry.Schema):
             super().process_errors(unexpected, execution_context)
 
 
-def build_schema(limits: QueryLimits | None = None) -> strawberry.Schema:
-    """The schema, with the document limits and caches installed."""
+def build_schema(limits: QueryLimits | None = None) -> AccountGraphSchema:
+    """The schema, with the limits and caches installed."""
     limits = limits or QueryLimits()
     return AccountGraphSchema(
+        limits=limits,
         query=Query,
         types=[Actor, Body],
         scalar_overrides=SCALAR_OVERRIDES,
         extensions=[
-            partial(QueryDepthLimiter, max_depth=limits.max_depth),
-            partial(MaxAliasesLimiter, max_alias_count=limits.max_aliases),
-            partial(MaxTokensLimiter, max_token_count=limits.max_tokens),
             partial(ParserCache, maxsize=256),
             partial(ValidationCache, maxsize=256),
             ReportedErrors,

@@ -117,6 +117,11 @@ class MemoryStore:
         """The frozen :class:`networkx.MultiDiGraph`, for analyses beyond the protocol."""
         return self._graph
 
+    @property
+    def step_budget(self) -> int:
+        """How many branches one path query may try."""
+        return self._step_budget
+
     async def stats(self) -> StoreStats:
         return StoreStats(
             dataset=self._dataset.name,
