@@ -9,14 +9,16 @@ set -eu
 wait_seconds="${ACCOUNTGRAPH_WAIT_SECONDS:-120}"
 
 # Wait until the store's port accepts connections. Prints host and port only: the URL may
-# hold credentials.
-python3 - "$ACCOUNTGRAPH_STORE" "$wait_seconds" <<'PY'
+# hold credentials, so it is read from the environment and never put on a command line
+# (where `ps` would show it); load and serve read ACCOUNTGRAPH_STORE themselves.
+python3 - "$wait_seconds" <<'PY'
+import os
 import socket
 import sys
 import time
 from urllib.parse import urlsplit
 
-url, limit = sys.argv[1], float(sys.argv[2])
+url, limit = os.environ["ACCOUNTGRAPH_STORE"], float(sys.argv[1])
 parts = urlsplit(url)
 default_ports = {"neo4j": 7687, "neo4j+s": 7687, "bolt": 7687, "bolt+s": 7687, "falkordb": 6379}
 host = parts.hostname
@@ -37,7 +39,7 @@ print(f"accountgraph: {host}:{port} answers", flush=True)
 PY
 
 if [ "${ACCOUNTGRAPH_LOAD:-1}" != 0 ]; then
-    accountgraph load --store "$ACCOUNTGRAPH_STORE"
+    accountgraph load
 fi
 
-exec accountgraph serve --host 0.0.0.0 --port 8000 --store "$ACCOUNTGRAPH_STORE"
+exec accountgraph serve --host 0.0.0.0 --port 8000
