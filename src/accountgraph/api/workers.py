@@ -112,7 +112,7 @@ class QueryWorkers:
         idle, startup = self._ready(store)
         try:
             await asyncio.shield(startup)
-        except (OSError, RuntimeError, pickle.PicklingError):
+        except Exception:  # whatever stops processes starting here, the query is answered
             log.exception("cannot start query workers; costly queries run on the event loop")
             self.size = 0
             return None
@@ -168,7 +168,11 @@ class QueryWorkers:
 
         async def replace_it() -> None:
             await asyncio.to_thread(_kill, worker.process)
-            fresh = await self._start()
+            try:
+                fresh = await self._start()
+            except Exception:
+                log.exception("cannot start a query worker in place of one stopped")
+                return
             if idle is self._idle:
                 idle.put_nowait(fresh)
             else:
