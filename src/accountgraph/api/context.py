@@ -35,6 +35,11 @@ class ApiContext:
             raise UnknownPartyError(party_id)
         return found
 
+    async def parties_by_id(self, party_ids: Sequence[str]) -> dict[str, Party]:
+        """The parties of ``party_ids`` the graph holds, by id (for telling paths as text)."""
+        found = await self.parties.load_many(list(party_ids))
+        return {p.id: p for p in found if p is not None}
+
     def report(self, info: Info[ApiContext, None], error: Exception) -> None:
         """Add ``error`` to the response's errors while the field still answers (null, [])."""
         extensions: dict[str, object] = {"code": type(error).__name__}

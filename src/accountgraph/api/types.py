@@ -189,8 +189,7 @@ class Path:
         lang: Annotated[str | None, strawberry.argument(description=LANG_HELP)] = "en",
     ) -> list[str]:
         language = check_lang(lang)
-        found = await info.context.parties.load_many(list(self.domain.nodes))
-        parties = {p.id: p for p in found if p is not None}
+        parties = await info.context.parties_by_id(self.domain.nodes)
         return explain_path(self.domain, parties, language)
 
     @strawberry.field(description="The party the path starts from.")
@@ -238,8 +237,7 @@ class SecurityResponsibility:
         lang: Annotated[str | None, strawberry.argument(description=LANG_HELP)] = "en",
     ) -> list[str]:
         language = check_lang(lang)
-        found = await info.context.parties.load_many(list(self.domain.party_ids))
-        parties = {p.id: p for p in found if p is not None}
+        parties = await info.context.parties_by_id(self.domain.party_ids)
         return self.domain.explanation(parties, language)
 
 
