@@ -7,8 +7,10 @@ after their id. Relations are abbreviated: ``A`` accountable to, ``R`` reports t
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import Awaitable, Callable, Iterable
+from typing import TypeVar
 
 from accountgraph.model import (
     ALWAYS,
@@ -26,6 +28,23 @@ from accountgraph.model import (
 from accountgraph.store.base import GraphStore
 
 StoreFactory = Callable[[Dataset], Awaitable[GraphStore]]
+
+T = TypeVar("T")
+
+
+def ask(factory: StoreFactory, data: Dataset, query: Callable[[GraphStore], Awaitable[T]]) -> T:
+    """Build a store holding ``data``, answer one query with it, close it."""
+
+    async def run() -> T:
+        store = await factory(data)
+        try:
+            return await query(store)
+        finally:
+            await store.close()
+
+    return asyncio.run(run())
+
+
 """Builds a store of some kind holding a dataset."""
 
 A = Relation.ACCOUNTABLE_TO

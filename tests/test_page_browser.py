@@ -17,9 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import importlib
 import re
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -28,12 +26,12 @@ from urllib.parse import parse_qs, urlsplit
 import httpx2 as httpx
 import networkx as nx
 import pytest
-import yaml
 
 from accountgraph.dataset import load_dataset
 from accountgraph.export import read_json
 from accountgraph.model import Dataset, Validity
 from tests.browser import WatchedTab, launched_chromium, require_browser
+from tests.dataset_files import dataset_yaml, synthetic_organisation
 from tests.server import running_server
 
 require_browser()
@@ -383,80 +381,13 @@ def test_exports_from_the_page(tab: Tab, tmp_path: Path) -> None:
 # --- a synthetic organisation of 5,000 parties ----------------------------------------
 
 
-def dataset_yaml(dataset: Dataset) -> str:
-    """``dataset`` written in the dataset file format (graph/dataset.schema.json).
-
-    A citation without text gets its section as text: the format requires one.
-    """
-
-    def cite(citations: Any) -> list[dict[str, Any]]:
-        return [
-            {
-                "document": c.document,
-                "section": c.section,
-                "text": c.text.as_dict() if c.text else {"en": c.section},
-            }
-            for c in citations
-        ]
-
-    def dates(validity: Validity) -> dict[str, str]:
-        found = {"valid_from": validity.valid_from, "valid_to": validity.valid_to}
-        return {k: v.isoformat() for k, v in found.items() if v is not None}
-
-    document = dataset.document
-    data: dict[str, Any] = {
-        "format": "accountgraph/1",
-        "name": dataset.name,
-        "title": dataset.title.as_dict(),
-        "document": {
-            "symbol": document.symbol,
-            "title": document.title.as_dict(),
-            "sections": list(document.sections),
-            **({"date": document.date.isoformat()} if document.date else {}),
-        },
-        "parties": [
-            {
-                "id": p.id,
-                "kind": p.kind.value,
-                "name": p.name.as_dict(),
-                **({"aliases": list(p.aliases)} if p.aliases else {}),
-                **({"apex": True} if p.apex else {}),
-                **dates(p.validity),
-            }
-            for p in dataset.parties
-        ],
-        "edges": [
-            {
-                "from": e.source,
-                "relation": e.relation.value,
-                "to": e.target,
-                **({"scope": e.scope} if e.scope else {}),
-                "cite": cite(e.citations),
-                **dates(e.validity),
-            }
-            for e in dataset.edges
-        ],
-        "responsibilities": [
-            {"code": r.code, "holder": r.holder, "text": r.text.as_dict()}
-            for r in dataset.responsibilities
-        ],
-    }
-    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-    return yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False, width=100)
-
-
 NEW_FROM = dt.date(2015, 1, 1)
 NEW_PARTIES = 200
 
 
 def big_organisation(size: int = BIG_PARTIES) -> Dataset:
     """The benchmark's synthetic organisation; its last parties join on NEW_FROM."""
-    sys.path.insert(0, str(TOP / "bench"))
-    try:
-        synthetic = importlib.import_module("synthetic")
-    finally:
-        sys.path.pop(0)
-    base: Dataset = synthetic.organisation(size)
+    base = synthetic_organisation(size)
     late = {p.id for p in base.parties[-NEW_PARTIES:]}
     parties = tuple(
         dataclasses.replace(p, validity=Validity(NEW_FROM)) if p.id in late else p

@@ -3,7 +3,6 @@ on every store, through GraphQL and from the CLI."""
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import json
 from collections.abc import Awaitable, Callable, Iterator
@@ -28,22 +27,11 @@ from accountgraph.settings import Settings
 from accountgraph.store.base import GraphStore
 from tests import graphs
 from tests.api_client import GraphQLClient
-from tests.graphs import StoreFactory
+from tests.graphs import StoreFactory, ask
 
 T = TypeVar("T")
 R = Relation.RESPONSIBLE_FOR_SECURITY_OF
 P = Relation.PART_OF
-
-
-def ask(factory: StoreFactory, data: Dataset, query: Callable[[GraphStore], Awaitable[T]]) -> T:
-    async def run() -> T:
-        store = await factory(data)
-        try:
-            return await query(store)
-        finally:
-            await store.close()
-
-    return asyncio.run(run())
 
 
 def summary(found: list[SecurityResponsibility]) -> list[tuple[str, str, tuple[str, ...]]]:

@@ -31,23 +31,10 @@ from accountgraph.model import (
 from accountgraph.store.base import MAX_DEPTH, MAX_PAGE, MAX_PATHS, GraphStore, StoreStats
 from accountgraph.store.memory import MemoryStore
 from tests import graphs
-from tests.graphs import A, D, R, StoreFactory
+from tests.graphs import A, D, R, StoreFactory, ask
 
 T = TypeVar("T")
 Query = Callable[[GraphStore], Awaitable[Any]]
-
-
-def ask(factory: StoreFactory, data: Dataset, query: Callable[[GraphStore], Awaitable[T]]) -> T:
-    """Build a store holding ``data``, answer one query with it, close it."""
-
-    async def run() -> T:
-        store = await factory(data)
-        try:
-            return await query(store)
-        finally:
-            await store.close()
-
-    return asyncio.run(run())
 
 
 def nodes_of(paths: Sequence[Path]) -> list[tuple[str, ...]]:
