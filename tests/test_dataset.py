@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from accountgraph import _resources
-from accountgraph._yaml_compose import ALIAS_FLOOR, MAX_DEPTH
 from accountgraph.dataset import MAX_DATASET_BYTES, load_dataset, parse_dataset, validate_file
+from accountgraph.dataset.yaml_compose import ALIAS_FLOOR, MAX_DEPTH
 from accountgraph.errors import DatasetError, Problem
 from accountgraph.model import (
     Citation,

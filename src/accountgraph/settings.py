@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from accountgraph._dataset_file import MAX_DATASET_BYTES
+from accountgraph.dataset.file_guard import MAX_DATASET_BYTES
 from accountgraph.errors import ConfigurationError
 
 

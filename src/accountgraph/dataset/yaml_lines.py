@@ -2,7 +2,7 @@
 
 PyYAML's ``safe_load`` forgets where things were, turns ``2008-12-12`` into a date and
 silently keeps the last of two equal keys. Here the node tree is composed within bounds
-(:mod:`accountgraph._yaml_compose`) and walked by hand instead, so a validator can point
+(:mod:`accountgraph.dataset.yaml_compose`) and walked by hand instead, so a validator can point
 at lines and see duplicate keys. Only what a dataset can hold comes out: text, whole
 numbers a graph database stores (64 bits), finite numbers, true/false, nothing, lists and
 mappings; any other tag or value is an :class:`Issue` at its line.
@@ -18,7 +18,7 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.reader import Reader
 
-from accountgraph._yaml_compose import YamlReadError, compose_document
+from accountgraph.dataset.yaml_compose import YamlReadError, compose_document
 
 __all__ = ["Issue", "JsonPath", "Tree", "YamlReadError", "read_yaml"]
 

@@ -5,8 +5,9 @@ either every party, edge and responsibility is loaded, or :class:`DatasetError` 
 every problem of the file, each with its line and the id it concerns.
 
 A hostile file is refused before it costs much: one that is not a regular file or is
-larger than ``max_bytes`` is not read (``_dataset_file``), and YAML nested too deep or
-with aliases that expand too far is not composed further (``_yaml_compose``).
+larger than ``max_bytes`` is not read (:mod:`~accountgraph.dataset.file_guard`), and YAML
+nested too deep or with aliases that expand too far is not composed further
+(:mod:`~accountgraph.dataset.yaml_compose`).
 """
 
 from __future__ import annotations
@@ -15,10 +16,10 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from accountgraph._dataset_checks import check, subject
-from accountgraph._dataset_file import MAX_DATASET_BYTES, read_dataset_text
 from accountgraph._resources import default_dataset_path
-from accountgraph._yaml_lines import YamlReadError, read_yaml
+from accountgraph.dataset.checks import check, subject
+from accountgraph.dataset.file_guard import MAX_DATASET_BYTES, read_dataset_text
+from accountgraph.dataset.yaml_lines import YamlReadError, read_yaml
 from accountgraph.errors import DatasetError, Problem
 from accountgraph.model import (
     ALWAYS,

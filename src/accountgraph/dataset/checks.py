@@ -17,7 +17,7 @@ from typing import Any
 from jsonschema import Draft202012Validator, ValidationError
 
 from accountgraph._resources import dataset_schema_path
-from accountgraph._yaml_lines import Issue, JsonPath, Tree
+from accountgraph.dataset.yaml_lines import Issue, JsonPath, Tree
 from accountgraph.suggest import closest, name_key
 
 _ITEM_NOUNS = {"parties": "party", "edges": "edge", "responsibilities": "responsibility"}
