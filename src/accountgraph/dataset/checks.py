@@ -35,14 +35,15 @@ _NO_CITATION = 'edge has no citation: add "cite" with at least one {section, tex
 
 
 @functools.cache
-def _schema() -> dict[str, Any]:
+def dataset_schema() -> dict[str, Any]:
+    """The format of a dataset file, ``graph/dataset.schema.json``, read once."""
     loaded: dict[str, Any] = json.loads(dataset_schema_path().read_text(encoding="utf-8"))
     return loaded
 
 
 @functools.cache
 def _validator() -> Draft202012Validator:
-    return Draft202012Validator(_schema())
+    return Draft202012Validator(dataset_schema())
 
 
 def check(tree: Tree, *, allow_missing_holders: bool = False) -> list[Issue]:
@@ -142,7 +143,7 @@ def _did_you_mean(candidates: list[str], template: str = "; did you mean {}?") -
 def _schema_issues(error: ValidationError, tree: Tree) -> Iterator[Issue]:
     path: JsonPath = tuple(error.absolute_path)
     label = _label(path)
-    defs = _schema()["$defs"]
+    defs = dataset_schema()["$defs"]
     instance: Any = error.instance
     kind: Any = error.validator
     expected: Any = error.validator_value
@@ -221,7 +222,7 @@ def _type_message(error: ValidationError, path: JsonPath, tree: Tree) -> str:
     wanted: Any = error.validator_value
     names = [_TYPE_NAMES.get(t, t) for t in ([wanted] if isinstance(wanted, str) else wanted)]
     want = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
-    if error.schema == _schema()["$defs"]["text"]:
+    if error.schema == dataset_schema()["$defs"]["text"]:
         want = "a text by language, like {en: ..., zh: ...}"
     value: Any = error.instance
     if value is None:

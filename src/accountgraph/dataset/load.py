@@ -17,8 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from accountgraph._resources import default_dataset_path
+from accountgraph.dataset.build import DatasetBuilder, FastPathDoubt, collector_paused
 from accountgraph.dataset.checks import check, subject
 from accountgraph.dataset.file_guard import MAX_DATASET_BYTES, read_dataset_text
+from accountgraph.dataset.yaml_fast import read_fast
 from accountgraph.dataset.yaml_lines import YamlReadError, read_yaml
 from accountgraph.errors import DatasetError, Problem
 from accountgraph.model import (
@@ -88,6 +90,20 @@ def _examine(
     text: str, filename: str, *, allow_missing_holders: bool = False
 ) -> tuple[Dataset | None, list[Problem]]:
     """The dataset in ``text`` if it is valid, else ``None`` and all its problems."""
+    builder = DatasetBuilder(allow_missing_holders=allow_missing_holders)
+    try:
+        with collector_paused():
+            read_fast(text, builder)
+            return builder.finish(), []
+    except FastPathDoubt:
+        del builder
+    return examine_carefully(text, filename, allow_missing_holders=allow_missing_holders)
+
+
+def examine_carefully(
+    text: str, filename: str, *, allow_missing_holders: bool = False
+) -> tuple[Dataset | None, list[Problem]]:
+    """What :func:`_examine` finds, by the careful path alone: slow, and it knows lines."""
     try:
         tree = read_yaml(text)
     except YamlReadError as error:

@@ -1,0 +1,458 @@
+"""The model of a dataset, built item by item as a fast reader hands the items over.
+
+A fast reader (:mod:`.yaml_fast`, :mod:`.bulk`) gives the builder the plain values of a
+dataset: the head (``format``, ``name``, ``title``, ``document``) and each party, edge and
+responsibility as soon as it is read, so that no reader holds the whole file's values at
+once. The builder checks every rule of the format (``graph/dataset.schema.json``) and
+every rule beyond it (:mod:`.checks`) as it goes, each in constant time, and keeps
+nothing but the model. It does not say what is wrong: at the first doubt it raises
+:class:`FastPathDoubt`, and the careful path reads the file again to find every problem
+with its line. Rules that need what comes later (an edge before the parties it joins)
+are checked in :meth:`DatasetBuilder.finish`.
+
+Equal values share one object (citations, dates, validity, scopes, the id strings edges
+name), which keeps a million parties' model small.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from accountgraph.dataset.checks import dataset_schema
+from accountgraph.model import (
+    ALWAYS,
+    Citation,
+    Dataset,
+    Document,
+    Edge,
+    Fact,
+    Party,
+    PartyKind,
+    Relation,
+    Responsibility,
+    Text,
+    Validity,
+)
+
+ITEM_SECTIONS = ("parties", "edges", "responsibilities")
+"""The lists of a dataset, which a reader hands over item by item."""
+HEAD_KEYS = ("format", "name", "title", "document")
+"""The rest of a dataset, handed over whole."""
+
+
+class FastPathDoubt(Exception):
+    """The fast path cannot vouch for the input: the careful path must read it again."""
+
+
+def _schema_parts() -> dict[str, Any]:
+    schema = dataset_schema()
+    defs = schema["$defs"]
+    items = {name: schema["properties"][name]["items"] for name in ITEM_SECTIONS}
+    return {
+        "format": schema["properties"]["format"]["const"],
+        "id": re.compile(defs["id"]["pattern"]),
+        "id_max": defs["id"]["maxLength"],
+        "lang": re.compile(next(iter(defs["text"]["patternProperties"]))),
+        "date": re.compile(defs["date"]["pattern"]),
+        "fact_name": re.compile(defs["fact"]["properties"]["name"]["pattern"]),
+        "kinds": items["parties"]["properties"]["kind"]["enum"],
+        "relations": items["edges"]["properties"]["relation"]["enum"],
+        "keys": {name: frozenset(items[name]["properties"]) for name in ITEM_SECTIONS},
+        "document": frozenset(schema["properties"]["document"]["properties"]),
+        "citation": frozenset(defs["citation"]["properties"]),
+        "fact": frozenset(defs["fact"]["properties"]),
+    }
+
+
+_SCHEMA = _schema_parts()
+_FORMAT: str = _SCHEMA["format"]
+_ID: re.Pattern[str] = _SCHEMA["id"]
+_ID_MAX: int = _SCHEMA["id_max"]
+_LANG: re.Pattern[str] = _SCHEMA["lang"]
+_DATE: re.Pattern[str] = _SCHEMA["date"]
+_FACT_NAME: re.Pattern[str] = _SCHEMA["fact_name"]
+_KINDS = {kind: PartyKind(kind) for kind in _SCHEMA["kinds"]}
+_RELATIONS = {relation: Relation(relation) for relation in _SCHEMA["relations"]}
+_PARTY_KEYS: frozenset[str] = _SCHEMA["keys"]["parties"]
+_EDGE_KEYS: frozenset[str] = _SCHEMA["keys"]["edges"]
+_DUTY_KEYS: frozenset[str] = _SCHEMA["keys"]["responsibilities"]
+_DOCUMENT_KEYS: frozenset[str] = _SCHEMA["document"]
+_CITATION_KEYS: frozenset[str] = _SCHEMA["citation"]
+_FACT_KEYS: frozenset[str] = _SCHEMA["fact"]
+_REQUIRED = frozenset(("format", "name", "title", "document", "parties", "edges"))
+_NO_VALUE = object()
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """No garbage collection while a dataset is built: the millions of objects it makes
+    hold no cycles, and each full collection would walk all of them again."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _doubt() -> FastPathDoubt:
+    return FastPathDoubt()
+
+
+class DatasetBuilder:
+    """Collects a dataset's parts in any order and gives its model, or raises
+    :class:`FastPathDoubt` at the first thing it cannot vouch for.
+
+    ``allow_missing_holders`` lets duties whose holder is not a party through, as
+    :func:`accountgraph.dataset.load_dataset` does.
+    """
+
+    def __init__(self, *, allow_missing_holders: bool = False) -> None:
+        self._allow_missing_holders = allow_missing_holders
+        self._seen: set[str] = set()
+        self._head: dict[str, Any] = {}
+        self._document: Document | None = None
+        self._symbol = ""
+        self._sections: frozenset[str] = frozenset()
+        self._in_force: dt.date | None = None
+        self._pending: list[tuple[str, Any]] = []
+        """Items read before the document, whose citations and dates need it."""
+        self._parties: list[Party] = []
+        self._ids: dict[str, str] = {}
+        self._parties_done = False
+        self._edges: list[Edge] = []
+        self._edge_keys: set[int] = set()
+        self._ends_unchecked = False
+        self._duties: list[Responsibility] = []
+        self._duty_keys: set[tuple[str, str]] = set()
+        self._holders_unchecked = False
+        self._dates: dict[str, dt.date] = {}
+        self._validities: dict[tuple[dt.date | None, dt.date | None], Validity] = {}
+        self._citations: dict[tuple[Any, ...], Citation] = {}
+        self._cite_lists: dict[tuple[int, ...], tuple[Citation, ...]] = {}
+        self._scopes: dict[str, str] = {}
+        self._langs: set[str] = set()
+        self._adders: dict[str, Callable[[Any], None]] = {
+            "parties": self._party,
+            "edges": self._edge,
+            "responsibilities": self._responsibility,
+        }
+
+    # --- what readers call ------------------------------------------------------------
+
+    def head(self, key: str, value: Any) -> None:
+        """One of :data:`HEAD_KEYS` and its whole value; any other key is a doubt."""
+        if key in self._seen or key not in HEAD_KEYS:
+            raise _doubt()
+        self._seen.add(key)
+        if key == "format":
+            if value != _FORMAT or type(value) is not str:
+                raise _doubt()
+        elif key == "name":
+            self._id(value)
+        elif key == "title":
+            self._text(value)
+        else:
+            self._read_document(value)
+        self._head[key] = value
+
+    def start(self, section: str) -> None:
+        """The list ``section`` (one of :data:`ITEM_SECTIONS`) begins."""
+        if section in self._seen or section not in ITEM_SECTIONS:
+            raise _doubt()
+        self._seen.add(section)
+
+    def add(self, section: str, item: Any) -> None:
+        """The next item of the list ``section``."""
+        if self._document is None:
+            self._pending.append((section, item))
+        else:
+            self._adders[section](item)
+
+    def end(self, section: str) -> None:
+        """The list ``section`` is complete."""
+        if section == "parties":
+            if self._document is None:
+                self._pending.append(("end", section))
+            else:
+                self._parties_done = True
+
+    def finish(self) -> Dataset:
+        """The model of everything handed over, once every rule holds."""
+        if not self._seen >= _REQUIRED or self._document is None:
+            raise _doubt()
+        if self._ends_unchecked:
+            ids = self._ids
+            for edge in self._edges:
+                if edge.source not in ids or edge.target not in ids:
+                    raise _doubt()
+        if self._holders_unchecked:
+            for duty in self._duties:
+                if duty.holder not in self._ids:
+                    raise _doubt()
+        head = self._head
+        return Dataset(
+            name=head["name"],
+            title=Text(head["title"]),
+            document=self._document,
+            parties=tuple(self._parties),
+            edges=tuple(self._edges),
+            responsibilities=tuple(self._duties),
+        )
+
+    # --- the head ---------------------------------------------------------------------
+
+    def _read_document(self, doc: Any) -> None:
+        if type(doc) is not dict or not doc.keys() <= _DOCUMENT_KEYS:
+            raise _doubt()
+        symbol = doc.get("symbol")
+        sections = doc.get("sections")
+        if type(symbol) is not str or not symbol or type(sections) is not list or not sections:
+            raise _doubt()
+        for section in sections:
+            if type(section) is not str or not section:
+                raise _doubt()
+        if len(set(sections)) != len(sections):
+            raise _doubt()
+        self._symbol, self._sections = symbol, frozenset(sections)
+        in_force = self._optional_date(doc, "in_force")
+        self._in_force = in_force
+        self._document = Document(
+            symbol=symbol,
+            title=self._text(doc.get("title")),
+            sections=tuple(sections),
+            date=self._optional_date(doc, "date"),
+            facts=self._facts(doc),
+            in_force=in_force,
+            in_force_basis=self._optional_text(doc, "in_force_basis"),
+        )
+        pending, self._pending = self._pending, []
+        for section, item in pending:
+            if section == "end":
+                self._parties_done = True
+            else:
+                self._adders[section](item)
+
+    # --- items ------------------------------------------------------------------------
+
+    def _party(self, item: Any) -> None:
+        if type(item) is not dict or not item.keys() <= _PARTY_KEYS:
+            raise _doubt()
+        party_id = self._id(item.get("id"))
+        kind = item.get("kind")
+        if type(kind) is not str or kind not in _KINDS or party_id in self._ids:
+            raise _doubt()
+        name = self._text(item.get("name"))
+        self._ids[party_id] = party_id
+        if len(item) == 3:
+            self._parties.append(Party(party_id, _KINDS[kind], name, validity=self._validity()))
+            return
+        aliases = item.get("aliases", ())
+        if aliases != ():
+            if type(aliases) is not list:
+                raise _doubt()
+            for alias in aliases:
+                if type(alias) is not str or not alias:
+                    raise _doubt()
+            aliases = tuple(aliases)
+        party = Party(
+            id=party_id,
+            kind=_KINDS[kind],
+            name=name,
+            aliases=aliases,
+            description=self._optional_text(item, "description"),
+            facts=self._facts(item),
+            apex=self._flag(item, "apex", False),
+            apex_reason=self._optional_text(item, "apex_reason"),
+            validity=self._validity(item),
+            name_in_source=self._flag(item, "name_in_source", True),
+            name_note=self._optional_text(item, "name_note"),
+        )
+        self._parties.append(party)
+
+    def _edge(self, item: Any) -> None:
+        if type(item) is not dict or not item.keys() <= _EDGE_KEYS:
+            raise _doubt()
+        source, target = item.get("from"), item.get("to")
+        relation = item.get("relation")
+        if type(source) is not str or type(target) is not str or source == target:
+            raise _doubt()
+        if type(relation) is not str or relation not in _RELATIONS:
+            raise _doubt()
+        if self._parties_done:
+            ids = self._ids
+            source, target = ids.get(source), ids.get(target)
+            if source is None or target is None:
+                raise _doubt()
+        else:
+            self._id(source)
+            self._id(target)
+            self._ends_unchecked = True
+        scope = item.get("scope")
+        if scope is not None or "scope" in item:
+            if type(scope) is not str or not scope:
+                raise _doubt()
+            scope = self._scopes.setdefault(scope, scope)
+        key = hash((source, relation, target, scope))
+        if key in self._edge_keys:  # a duplicate, or (seldom) two keys of one hash
+            raise _doubt()
+        self._edge_keys.add(key)
+        citations = self._cite_list(item.get("cite"))
+        if len(item) == (4 if scope is None else 5):
+            edge = Edge(
+                source, _RELATIONS[relation], target, citations, scope, None, self._validity()
+            )
+        else:
+            note = self._optional_text(item, "note")
+            validity = self._validity(item)
+            edge = Edge(source, _RELATIONS[relation], target, citations, scope, note, validity)
+        self._edges.append(edge)
+
+    def _responsibility(self, item: Any) -> None:
+        if type(item) is not dict or not item.keys() <= _DUTY_KEYS:
+            raise _doubt()
+        code: Any = item.get("code")
+        holder: Any = item.get("holder")
+        if type(code) is not str or code not in self._sections:
+            raise _doubt()
+        if self._parties_done and not self._allow_missing_holders:
+            known = self._ids.get(holder) if type(holder) is str else None
+            if known is None:
+                raise _doubt()
+            holder = known
+        else:
+            self._id(holder)
+            self._holders_unchecked = not self._allow_missing_holders
+        if (code, holder) in self._duty_keys:
+            raise _doubt()
+        self._duty_keys.add((code, holder))
+        text = self._text(item.get("text"))
+        note = self._optional_text(item, "note")
+        self._duties.append(Responsibility(code, holder, text, self._symbol, note))
+
+    # --- values -----------------------------------------------------------------------
+
+    def _id(self, value: Any) -> str:
+        if type(value) is not str or len(value) > _ID_MAX or not _ID.search(value):
+            raise _doubt()
+        return value
+
+    def _text(self, value: Any) -> Text:
+        if type(value) is not dict or "en" not in value:
+            raise _doubt()
+        langs = self._langs
+        for lang, text in value.items():
+            if type(text) is not str or not text:
+                raise _doubt()
+            if lang not in langs:
+                if not _LANG.search(lang):
+                    raise _doubt()
+                langs.add(lang)
+        return Text(value)
+
+    def _optional_text(self, item: dict[str, Any], key: str) -> Text | None:
+        value = item.get(key, _NO_VALUE)
+        return None if value is _NO_VALUE else self._text(value)
+
+    def _flag(self, item: dict[str, Any], key: str, default: bool) -> bool:
+        value = item.get(key, default)
+        if type(value) is not bool:
+            raise _doubt()
+        return value
+
+    def _date(self, value: Any) -> dt.date:
+        if type(value) is not str:
+            raise _doubt()
+        day = self._dates.get(value)
+        if day is None:
+            if not _DATE.search(value):
+                raise _doubt()
+            try:
+                day = dt.date.fromisoformat(value)
+            except ValueError:
+                raise _doubt() from None
+            self._dates[value] = day
+        return day
+
+    def _optional_date(self, item: dict[str, Any], key: str) -> dt.date | None:
+        value = item.get(key, _NO_VALUE)
+        return None if value is _NO_VALUE else self._date(value)
+
+    def _validity(self, item: dict[str, Any] | None = None) -> Validity:
+        """An item's dates; with no ``valid_from`` of its own, it takes part from the
+        document's ``in_force``."""
+        start = end = None
+        if item is not None:
+            start = self._optional_date(item, "valid_from")
+            end = self._optional_date(item, "valid_to")
+            if start is not None and end is not None and start > end:
+                raise _doubt()
+            in_force = self._in_force
+            if start is None and end is not None and in_force is not None and end < in_force:
+                raise _doubt()
+        if start is None:
+            start = self._in_force
+        if start is None and end is None:
+            return ALWAYS
+        validity = self._validities.get((start, end))
+        if validity is None:
+            validity = self._validities.setdefault((start, end), Validity(start, end))
+        return validity
+
+    def _citation(self, cite: Any) -> Citation:
+        if type(cite) is not dict:
+            raise _doubt()
+        text: Any = cite.get("text")
+        try:
+            key = (cite.get("document"), cite.get("section"), *text.items())
+            citation = self._citations.get(key)
+        except (TypeError, AttributeError):
+            raise _doubt() from None
+        if citation is not None and len(cite) == (2 if key[0] is None else 3):
+            return citation
+        if not cite.keys() <= _CITATION_KEYS:
+            raise _doubt()
+        document = cite.get("document", self._symbol)
+        section = cite.get("section")
+        if type(document) is not str or type(section) is not str or not section:
+            raise _doubt()
+        if document == self._symbol and section not in self._sections:
+            raise _doubt()
+        citation = Citation(document, section, self._text(text))
+        self._citations[key] = citation
+        return citation
+
+    def _cite_list(self, cites: Any) -> tuple[Citation, ...]:
+        if type(cites) is not list or not cites:
+            raise _doubt()
+        # Citations come from self._citations, which keeps them: their ids stay theirs.
+        citations = tuple([self._citation(cite) for cite in cites])
+        key = tuple([id(citation) for citation in citations])
+        return self._cite_lists.setdefault(key, citations)
+
+    def _facts(self, item: dict[str, Any]) -> tuple[Fact, ...]:
+        facts = item.get("facts", ())
+        if facts == ():
+            return ()
+        if type(facts) is not list:
+            raise _doubt()
+        return tuple(self._fact(fact) for fact in facts)
+
+    def _fact(self, fact: Any) -> Fact:
+        if type(fact) is not dict or not fact.keys() <= _FACT_KEYS:
+            raise _doubt()
+        name: Any = fact.get("name")
+        value: Any = fact.get("value")
+        if type(name) is not str or not _FACT_NAME.search(name):
+            raise _doubt()
+        if type(value) not in (str, int, float, bool):
+            raise _doubt()
+        return Fact(
+            name, value, self._citation(fact.get("cite")), self._optional_text(fact, "note")
+        )
