@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import time
 from collections.abc import Coroutine, Iterator
 from typing import Any, TypeVar
 
@@ -96,6 +97,24 @@ def command_calls(server: FalkorDBServer, command: str) -> int:
     return int(stats.get(f"cmdstat_{command}", {}).get("calls", 0))
 
 
+def constraints_operational(server: FalkorDBServer, graph: str) -> None:
+    """Wait until every constraint of ``graph`` is built: FalkorDB builds one in the
+    background after creating it and writes its activation to the append-only file then."""
+    client = redis.Redis(host=server.host, port=server.port, socket_timeout=TIMEOUT)
+    try:
+        for _ in range(300):  # a safety bound, not a speed check: 30 s at most
+            header, rows, *_ = client.execute_command(
+                "GRAPH.RO_QUERY", graph, "CALL db.constraints()"
+            )
+            status = header.index(b"status")
+            if all(row[status] == b"OPERATIONAL" for row in rows):
+                return
+            time.sleep(0.1)
+    finally:
+        client.close()
+    raise AssertionError(f"the constraints of {graph} were never built")
+
+
 def appended(server: FalkorDBServer) -> bytes:
     """Everything in the server's append-only files."""
     return b"".join(path.read_bytes() for path in server.data_dir.glob("appendonlydir/*.aof"))
@@ -118,6 +137,7 @@ def test_the_schema_is_asked_for_once_so_the_append_only_file_does_not_grow(
 
     [first] = bounded(ensure(1))
     assert "unique constraint on :Party(id)" in first
+    constraints_operational(server, "schema-once")
     after_one = appended(server)
     assert bounded(ensure(3)) == [[], [], []]
     assert command_calls(server, "graph.CONSTRAINT") == 1
