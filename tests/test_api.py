@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Sequence
-from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
@@ -464,15 +463,20 @@ def test_parties_of_a_list_are_fetched_in_one_batch() -> None:
     assert store.batches == [11]
 
 
-def test_a_repeated_document_is_parsed_once(gql: GraphQLClient) -> None:
-    from strawberry.extensions.parser_cache import _get_parse_cache
-
-    document = '{ party(id: "iasmn") { id name(lang: "zh") } }'
-    cache: Any = _get_parse_cache(256)
-    gql.data(document)
-    hits = cache.cache_info().hits
-    gql.data(document)
-    assert cache.cache_info().hits == hits + 1
+def test_a_repeated_document_is_parsed_and_validated_once(http: TestClient) -> None:
+    """With every limit on, whatever its variables: the limits' verdict is cached too."""
+    gql = GraphQLClient(http)
+    schema = http.app.state.schema  # type: ignore[attr-defined]
+    documents, rule = schema.documents, schema.document_rule
+    document = 'query ($id: ID!) { party(id: $id) { id name(lang: "zh") } }'
+    gql.data(document, {"id": "iasmn"})
+    parsed, validated, checked = documents.parsed, documents.validated, rule.checked
+    for party in ("iasmn", "ceb", "wipo-sscs"):
+        assert gql.data(document, {"id": party})["party"]["id"] == party
+    assert (documents.parsed, documents.validated, rule.checked) == (parsed, validated, checked)
+    gql.data('{ party(id: "ceb") { id } }')
+    assert (documents.parsed, documents.validated) == (parsed + 1, validated + 1)
+    assert rule.checked == checked + 1
 
 
 def test_a_shared_link_opens_the_console_not_json(http: TestClient) -> None:

@@ -580,6 +580,15 @@ def paths(
     help="Processes that answer costly queries on the embedded store. [default: 2]",
 )
 @click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    envvar="ACCOUNTGRAPH_WORKERS",
+    default=1,
+    show_default=True,
+    help="Server processes answering requests; on the embedded store they share the graph "
+    "loaded once (one per core).",
+)
+@click.option(
     "--store-timeout",
     type=click.FloatRange(0.1, 3600),
     default=None,
@@ -600,6 +609,7 @@ def serve(
     max_response_bytes: int | None,
     query_timeout: float | None,
     query_workers: int | None,
+    workers: int,
     store_timeout: float | None,
     max_dataset_bytes: int | None,
 ) -> None:
@@ -607,10 +617,7 @@ def serve(
 
     Unset options come from ACCOUNTGRAPH_* environment variables (README, "Settings").
     """
-    import uvicorn
-
-    from accountgraph.api.app import create_app
-    from accountgraph.api.slow_clients import h11_protocol
+    from accountgraph.api.serving import serve as serve_api
 
     try:
         settings = Settings.from_env()
@@ -647,14 +654,7 @@ def serve(
         click.echo(f"accountgraph {__version__}: the graph at {redact(settings.store)}")
     click.echo(f"Open {url}/  ·  GraphQL: {url}/graphql  ·  health: {url}/health")
     click.echo("Press Ctrl-C to stop.")
-    app = create_app(settings, dataset=dataset)
-    uvicorn.run(
-        app,
-        host=settings.host,
-        port=settings.port,
-        log_level="warning",
-        http=h11_protocol(settings.header_timeout),
-    )
+    serve_api(settings, dataset, workers=workers)
     click.echo("accountgraph stopped.")
 
 
@@ -676,7 +676,10 @@ def serve(
     type=click.IntRange(1, 1_000_000),
     default=DEFAULT_BATCH_SIZE,
     show_default=True,
-    help="Parties, edges or duties written per statement.",
+    help=(
+        "Parties, edges or duties the first statement writes; later ones grow or shrink to "
+        "answer well within --store-timeout."
+    ),
 )
 @_STORE_TIMEOUT_OPTION
 @_STORE_PASSWORD_FILE_OPTION
@@ -691,16 +694,34 @@ def load_command(
 ) -> None:
     """Load DATASET (default: the shipped dataset) into a graph database.
 
-    Creates the constraints and indexes, then merges the dataset, its parties, edges and
-    duties in batches: loading the same dataset again changes nothing, and what an earlier
-    version of it held and this one does not is removed. On Neo4j the load is one
-    transaction, all or nothing. FalkorDB has no transactions over several statements: each
-    batch is atomic on its own, so the load runs as few statements as --batch-size allows,
-    and an interrupted load leaves the graph marked partial: `serve` and every command
-    then answer that it is, instead of answering from it, until the load is run again and
-    completes it. A graph that holds another dataset is refused unless --replace.
+    Creates the constraints and indexes, then writes the dataset, its parties, edges and
+    duties in batches: created at once into an empty graph, merged into one that holds the
+    dataset already, so loading the same dataset again changes nothing, and what an earlier
+    version of it held and this one does not is removed. Each batch is timed: the next
+    grows while batches answer well within --store-timeout and shrinks when one nears it;
+    one that times out is written again in smaller ones. On Neo4j the load is one
+    transaction, all or nothing. FalkorDB has no transactions over several statements:
+    each batch is atomic on its own, and an interrupted load leaves the graph marked
+    partial: `serve` and every command then answer that it is, instead of answering from
+    it, until the load is run again and completes it. A graph that holds another dataset
+    is refused unless --replace.
     """
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        ProgressColumn,
+        Task,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+    from rich.text import Text as RichText
+
+    class RowsPerSecond(ProgressColumn):
+        def render(self, task: Task) -> RichText:
+            speed = task.finished_speed or task.speed
+            return RichText("" if speed is None else f"{speed:,.0f} rows/s")
 
     from accountgraph.store.importer import LoadPlan, load
 
@@ -711,12 +732,21 @@ def load_command(
         backend = open_backend(store_spec, timeout=store_timeout)
     except AccountGraphError as error:
         _fail(str(error))
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
-    with Progress(*columns, TextColumn("statements"), console=Console(stderr=True)) as bar:
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("rows"),
+        RowsPerSecond(),
+        TimeElapsedColumn(),
+        TextColumn("left"),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=Console(stderr=True)) as bar:
         task = bar.add_task(f"Loading {data.name}", total=None)
 
         def planned(plan: LoadPlan) -> None:
-            bar.update(task, total=len(plan.statements))
+            bar.update(task, total=plan.total_rows)
 
         async def run() -> LoadReport:
             try:
@@ -726,7 +756,7 @@ def load_command(
                     replace=replace,
                     batch_size=batch_size,
                     on_plan=planned,
-                    progress=lambda done: bar.advance(task, done),
+                    progress=lambda written: bar.update(task, completed=written),
                 )
             finally:
                 await backend.close()

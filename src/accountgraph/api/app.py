@@ -160,7 +160,8 @@ def create_app(
         finally:
             await opened.close()
 
-    graphql = GraphQLEndpoint(build_schema(settings.limits), graphql_ide="graphiql")
+    schema = build_schema(settings.limits)
+    graphql = GraphQLEndpoint(schema, graphql_ide="graphiql")
     app = Starlette(
         routes=[
             *page_routes(),
@@ -179,4 +180,5 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.schema = schema
     return app

@@ -9,7 +9,6 @@ client.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Protocol, runtime_checkable
 
 from graphql import ExecutionResult
 from strawberry.extensions import SchemaExtension
@@ -25,9 +24,10 @@ WORKER_COST = 1_000
 and the store is the embedded one; cheaper ones are answered on the event loop."""
 
 
-@runtime_checkable
-class Budgeted(Protocol):
-    """A schema that knows its limits, prices its operations and has workers to run them."""
+class Budgeted:
+    """A schema that knows its limits, prices its operations and has workers to run them
+    (a base class, not a protocol: checking it is a plain ``isinstance`` on every
+    request)."""
 
     limits: QueryLimits
     costs: CostModel

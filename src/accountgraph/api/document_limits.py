@@ -11,9 +11,7 @@ verdict is cached with the document's validation.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from inspect import signature
 from typing import Any, ClassVar
 
 from graphql import (
@@ -26,10 +24,8 @@ from graphql import (
     ValidationContext,
     ValidationRule,
     Visitor,
-    parse,
     visit,
 )
-from strawberry.extensions import SchemaExtension
 
 from accountgraph.settings import QueryLimits
 
@@ -237,17 +233,3 @@ def document_limit_errors(document: DocumentNode, limits: QueryLimits) -> list[G
 
 def _error(message: str, code: str, found: int, limit: int) -> GraphQLError:
     return GraphQLError(message, extensions={"code": code, "found": found, "limit": limit})
-
-
-class EmptySelectionsRefused(SchemaExtension):
-    """Parses ``{ dataset { } }`` as the syntax error the GraphQL specification makes it
-    (graphql-core 3.3 accepts empty selection sets unless told not to)."""
-
-    def on_operation(self) -> Iterator[None]:
-        if _PARSER_TAKES_EMPTY_SELECTIONS:
-            options = self.execution_context.parse_options
-            options["allow_empty_selection_sets"] = False  # type: ignore[typeddict-unknown-key]
-        yield
-
-
-_PARSER_TAKES_EMPTY_SELECTIONS = "allow_empty_selection_sets" in signature(parse).parameters

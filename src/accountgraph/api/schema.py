@@ -10,22 +10,17 @@ from typing import Annotated, Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import (
-    AddValidationRules,
-    MaskErrors,
-    MaxTokensLimiter,
-    ParserCache,
-    SchemaExtension,
-    ValidationCache,
-)
+from strawberry.extensions import MaskErrors, SchemaExtension
 from strawberry.types import ExecutionContext, ExecutionResult
 
 from accountgraph import model
 from accountgraph.api.audit import Audit, run_audit
-from accountgraph.api.budget import QueryBudget
+from accountgraph.api.budget import Budgeted, QueryBudget
 from accountgraph.api.context import ApiContext, Info_
 from accountgraph.api.cost import CostModel
-from accountgraph.api.document_limits import EmptySelectionsRefused, document_limits_rule
+from accountgraph.api.document_limits import document_limits_rule
+from accountgraph.api.documents import CachedDocuments, DocumentCache
+from accountgraph.api.fast_resolvers import install_fast_resolvers
 from accountgraph.api.pagination import (
     PageInfo,
     PartyConnection,
@@ -75,13 +70,17 @@ def _day(as_of: dt.date | None) -> dt.date:
 
 
 async def _answered(info: Info_, day: dt.date, query: Awaitable[list[model.Path]]) -> list[Path]:
-    """The paths ``query`` finds, or none with an error naming the unknown party."""
+    """The paths ``query`` finds, each with its parties (fetched for all paths at once), or
+    none with an error naming the unknown party."""
     try:
         found = await query
     except UnknownPartyError as error:
         info.context.report(info, error)
         return []
-    return [Path(domain=p, as_of=day) for p in found]
+    parties = await info.context.parties_by_id(
+        list(dict.fromkeys(i for p in found for i in p.nodes))
+    )
+    return [Path(domain=p, as_of=day, parties=parties) for p in found]
 
 
 def _given(value: int | None, default: int) -> int:
@@ -290,9 +289,10 @@ def _mask_unexpected(error: GraphQLError) -> bool:
     return original is not None and not isinstance(original, AccountGraphError | GraphQLError)
 
 
-class AccountGraphSchema(strawberry.Schema):
-    """The schema, holding every request to ``limits``: the document's shape checked by
-    ``document_rule`` as it is validated, its cost priced by ``costs`` before it runs,
+class AccountGraphSchema(Budgeted, strawberry.Schema):
+    """The schema, holding every request to ``limits``: the document parsed and validated
+    once per text (``documents``), its shape checked by ``document_rule`` as it is
+    validated, its cost priced by ``costs`` before it runs,
     costly operations run by ``workers`` (:class:`QueryBudget`), its answer's size, and its
     time. Logs only the errors that are the server's fault; a client's mistakes are
     answered, not logged."""
@@ -303,14 +303,12 @@ class AccountGraphSchema(strawberry.Schema):
         self.limits = limits
         self.document_rule = document_limits_rule(limits)
         self.workers = QueryWorkers(limits.workers, limits)
-        limited = [
-            EmptySelectionsRefused,
-            partial(AddValidationRules, [self.document_rule]),
-            partial(MaxTokensLimiter, max_token_count=limits.max_tokens),
-            *extensions,
-            QueryBudget,
-        ]
+        limited = [CachedDocuments, *extensions, QueryBudget]
         super().__init__(extensions=limited, **options)
+        self.documents = DocumentCache(
+            self._schema, [self.document_rule], max_tokens=limits.max_tokens
+        )
+        self.fast_fields = install_fast_resolvers(self)
         self.costs = CostModel(self._schema)
 
     async def execute(self, *args: Any, **kwargs: Any) -> ExecutionResult:
@@ -342,8 +340,6 @@ def build_schema(limits: QueryLimits | None = None) -> AccountGraphSchema:
         types=[Actor, Body],
         scalar_overrides=SCALAR_OVERRIDES,
         extensions=[
-            partial(ParserCache, maxsize=256),
-            partial(ValidationCache, maxsize=256),
             ReportedErrors,
             partial(
                 MaskErrors,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from collections.abc import Mapping
 from typing import Annotated
 
 import strawberry
@@ -10,7 +12,7 @@ from strawberry import Private
 
 from accountgraph import model, security_responsibility
 from accountgraph.api.context import Info_
-from accountgraph.errors import QueryLimitError
+from accountgraph.errors import QueryLimitError, UnknownPartyError
 from accountgraph.explain import explain_path
 
 PartyKind = strawberry.enum(
@@ -165,11 +167,13 @@ class Responsibility:
 class Path:
     domain: Private[model.Path]
     as_of: Private[dt.date | None] = None
+    parties: Private[Mapping[str, model.Party]] = dataclasses.field(default_factory=dict)
+    """The parties along the path, fetched with it (for every path of an answer at once)."""
 
     @strawberry.field(description="The parties along the path, from start to end.")
-    async def nodes(self, info: Info_) -> list[Party]:
-        found = await info.context.parties.load_many(list(self.domain.nodes))
-        return [wrap_party(p, self.as_of) for p in found if p is not None]
+    def nodes(self) -> list[Party]:
+        held = self.parties
+        return [wrap_party(held[i], self.as_of) for i in self.domain.nodes if i in held]
 
     @strawberry.field(description="The edges between consecutive nodes, each with its clause.")
     def edges(self) -> list[Edge]:
@@ -183,22 +187,24 @@ class Path:
         description="The path told as sentences, one step a line, each with its document "
         'and sections: "A reports to B (A/46/11 III.C)."'
     )
-    async def explanation(
-        self,
-        info: Info_,
-        lang: Annotated[str | None, strawberry.argument(description=LANG_HELP)] = "en",
+    def explanation(
+        self, lang: Annotated[str | None, strawberry.argument(description=LANG_HELP)] = "en"
     ) -> list[str]:
-        language = check_lang(lang)
-        parties = await info.context.parties_by_id(self.domain.nodes)
-        return explain_path(self.domain, parties, language)
+        return explain_path(self.domain, self.parties, check_lang(lang))
 
     @strawberry.field(description="The party the path starts from.")
-    async def start(self, info: Info_) -> Party:
-        return wrap_party(await info.context.party(self.domain.start), self.as_of)
+    def start(self) -> Party:
+        return wrap_party(self._held(self.domain.start), self.as_of)
 
     @strawberry.field(description="The party the path ends at.")
-    async def end(self, info: Info_) -> Party:
-        return wrap_party(await info.context.party(self.domain.end), self.as_of)
+    def end(self) -> Party:
+        return wrap_party(self._held(self.domain.end), self.as_of)
+
+    def _held(self, party_id: str) -> model.Party:
+        found = self.parties.get(party_id)
+        if found is None:
+            raise UnknownPartyError(party_id)
+        return found
 
 
 @strawberry.type(

@@ -1,0 +1,86 @@
+"""Running the app: one uvicorn process, or several sharing one loaded graph.
+
+The embedded store is built before the server starts and its objects are moved out of the
+garbage collector's reach (:func:`freeze_loaded`): a graph of a million parties is tens of
+millions of objects, and a full collection walking them all would pause every request for
+a second. Nothing in it is ever freed, so nothing is lost.
+
+With ``workers`` above one, gunicorn forks that many uvicorn processes from the one that
+built the store (its ``preload_app``), after the freeze: they share the graph's memory
+pages copy-on-write, and each answers on its own core. A graph database store is opened
+by each process for itself (a connection cannot cross a fork).
+"""
+
+from __future__ import annotations
+
+import gc
+from typing import Any
+
+import uvicorn
+from gunicorn.app.base import BaseApplication
+from starlette.applications import Starlette
+from uvicorn_worker import UvicornWorker
+
+from accountgraph.api.app import create_app
+from accountgraph.api.slow_clients import h11_protocol
+from accountgraph.model import Dataset
+from accountgraph.settings import Settings
+from accountgraph.store import open_store
+from accountgraph.store.base import GraphStore
+
+
+def freeze_loaded() -> None:
+    """Move every object alive now to the collector's permanent generation: a loaded graph
+    is never scanned again, and processes forked later do not copy its pages by scanning."""
+    gc.collect()
+    gc.freeze()
+
+
+def serve(settings: Settings, dataset: Dataset | None = None, *, workers: int = 1) -> None:
+    """Serve the API on ``settings.host:settings.port`` until interrupted.
+
+    Args:
+        settings: what to serve and how (``settings.store``: ``memory`` or a URL).
+        dataset: the dataset for the embedded store (required when it is the store).
+        workers: processes answering requests; above one they share the loaded graph.
+    """
+    store: GraphStore | None = None
+    if settings.store == "memory":
+        store = open_store("memory", dataset)
+        freeze_loaded()
+    app = create_app(settings, dataset=dataset, store=store)
+    protocol = h11_protocol(settings.header_timeout)
+    if workers <= 1:
+        uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning", http=protocol)
+        return
+    _PreforkedServer(app, settings, workers, protocol).run()
+
+
+class _PreforkedServer(BaseApplication):  # type: ignore[misc]
+    """gunicorn running ``workers`` uvicorn processes forked from this one, the app (and
+    the graph it holds) loaded here first."""
+
+    def __init__(
+        self, app: Starlette, settings: Settings, workers: int, protocol: type[Any]
+    ) -> None:
+        self.app = app
+        self.options: dict[str, Any] = {
+            "bind": f"{settings.host}:{settings.port}",
+            "workers": workers,
+            "worker_class": type(
+                "AccountGraphWorker",
+                (UvicornWorker,),
+                {"CONFIG_KWARGS": {"loop": "asyncio", "http": protocol}},
+            ),
+            "preload_app": True,
+            "loglevel": "warning",
+            "graceful_timeout": 10,
+        }
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Starlette:
+        return self.app
