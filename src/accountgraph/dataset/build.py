@@ -456,3 +456,99 @@ class DatasetBuilder:
         return Fact(
             name, value, self._citation(fact.get("cite")), self._optional_text(fact, "note")
         )
+
+
+# --- data the careful path has checked ---------------------------------------------
+
+
+def build_checked(data: dict[str, Any]) -> Dataset:
+    """The model of ``data``, which has passed every check of the careful path."""
+    doc = data["document"]
+    symbol: str = doc["symbol"]
+    in_force = _checked_date(doc.get("in_force"))
+    document = Document(
+        symbol=symbol,
+        title=Text(doc["title"]),
+        sections=tuple(doc["sections"]),
+        date=_checked_date(doc.get("date")),
+        facts=_checked_facts(doc.get("facts", []), symbol),
+        in_force=in_force,
+        in_force_basis=_checked_optional_text(doc.get("in_force_basis")),
+    )
+    return Dataset(
+        name=data["name"],
+        title=Text(data["title"]),
+        document=document,
+        parties=tuple(_checked_party(party, symbol, in_force) for party in data["parties"]),
+        edges=tuple(_checked_edge(edge, symbol, in_force) for edge in data["edges"]),
+        responsibilities=tuple(
+            Responsibility(
+                code=duty["code"],
+                holder=duty["holder"],
+                text=Text(duty["text"]),
+                document=symbol,
+                note=_checked_optional_text(duty.get("note")),
+            )
+            for duty in data.get("responsibilities", [])
+        ),
+    )
+
+
+def _checked_party(party: dict[str, Any], symbol: str, in_force: dt.date | None) -> Party:
+    return Party(
+        id=party["id"],
+        kind=PartyKind(party["kind"]),
+        name=Text(party["name"]),
+        aliases=tuple(party.get("aliases", [])),
+        description=_checked_optional_text(party.get("description")),
+        facts=_checked_facts(party.get("facts", []), symbol),
+        apex=party.get("apex", False),
+        apex_reason=_checked_optional_text(party.get("apex_reason")),
+        validity=_checked_validity(party, in_force),
+        name_in_source=party.get("name_in_source", True),
+        name_note=_checked_optional_text(party.get("name_note")),
+    )
+
+
+def _checked_edge(edge: dict[str, Any], symbol: str, in_force: dt.date | None) -> Edge:
+    return Edge(
+        source=edge["from"],
+        relation=Relation(edge["relation"]),
+        target=edge["to"],
+        citations=tuple(_checked_citation(cite, symbol) for cite in edge["cite"]),
+        scope=edge.get("scope"),
+        note=_checked_optional_text(edge.get("note")),
+        validity=_checked_validity(edge, in_force),
+    )
+
+
+def _checked_facts(facts: list[dict[str, Any]], symbol: str) -> tuple[Fact, ...]:
+    return tuple(
+        Fact(
+            name=fact["name"],
+            value=fact["value"],
+            citation=_checked_citation(fact["cite"], symbol),
+            note=_checked_optional_text(fact.get("note")),
+        )
+        for fact in facts
+    )
+
+
+def _checked_citation(cite: dict[str, Any], symbol: str) -> Citation:
+    return Citation(cite.get("document", symbol), cite["section"], Text(cite["text"]))
+
+
+def _checked_optional_text(values: dict[str, str] | None) -> Text | None:
+    return None if values is None else Text(values)
+
+
+def _checked_date(value: str | None) -> dt.date | None:
+    return None if value is None else dt.date.fromisoformat(value)
+
+
+def _checked_validity(item: dict[str, Any], in_force: dt.date | None) -> Validity:
+    """The item's dates; with no ``valid_from`` of its own, it takes part from ``in_force``."""
+    start, end = _checked_date(item.get("valid_from")), _checked_date(item.get("valid_to"))
+    if start is None:
+        start = in_force
+    return ALWAYS if start is None and end is None else Validity(start, end)

@@ -12,12 +12,12 @@ import functools
 import json
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Protocol
 
 from jsonschema import Draft202012Validator, ValidationError
 
 from accountgraph._resources import dataset_schema_path
-from accountgraph.dataset.yaml_lines import Issue, JsonPath, Tree
+from accountgraph.dataset.yaml_lines import Issue, JsonPath
 from accountgraph.suggest import closest, name_key
 
 _ITEM_NOUNS = {"parties": "party", "edges": "edge", "responsibilities": "responsibility"}
@@ -34,6 +34,27 @@ _TYPE_NAMES = {
 _NO_CITATION = 'edge has no citation: add "cite" with at least one {section, text}'
 
 
+class Located(Protocol):
+    """Plain data and where each of its paths was written: a YAML file's
+    :class:`~accountgraph.dataset.yaml_lines.Tree`, or the rows of bulk files."""
+
+    data: Any
+    issues: list[Issue]
+    """What the reader found wrong before any check."""
+    refused: set[JsonPath]
+    """Paths whose values the reader refused: the checks say nothing more of them."""
+
+    def line(self, path: JsonPath) -> int:
+        """Where to point for ``path``: its key if it has one, else its value."""
+        ...
+
+    def value_line(self, path: JsonPath) -> int: ...
+
+    def source(self, path: JsonPath) -> str | None:
+        """The text a scalar was written as, when it may differ from the value read."""
+        ...
+
+
 @functools.cache
 def dataset_schema() -> dict[str, Any]:
     """The format of a dataset file, ``graph/dataset.schema.json``, read once."""
@@ -46,7 +67,7 @@ def _validator() -> Draft202012Validator:
     return Draft202012Validator(dataset_schema())
 
 
-def check(tree: Tree, *, allow_missing_holders: bool = False) -> list[Issue]:
+def check(tree: Located, *, allow_missing_holders: bool = False) -> list[Issue]:
     """All schema and semantic issues of ``tree``, without repeats, in no set order."""
     found: list[Issue] = []
     for error in _validator().iter_errors(tree.data):
@@ -140,7 +161,7 @@ def _did_you_mean(candidates: list[str], template: str = "; did you mean {}?") -
     return template.format(" or ".join(f'"{c}"' for c in candidates))
 
 
-def _schema_issues(error: ValidationError, tree: Tree) -> Iterator[Issue]:
+def _schema_issues(error: ValidationError, tree: Located) -> Iterator[Issue]:
     path: JsonPath = tuple(error.absolute_path)
     label = _label(path)
     defs = dataset_schema()["$defs"]
@@ -197,7 +218,7 @@ def _schema_issues(error: ValidationError, tree: Tree) -> Iterator[Issue]:
         yield Issue(path, tree.value_line(path), f"{label}: {error.message}")
 
 
-def _unknown_fields(error: ValidationError, path: JsonPath, tree: Tree) -> Iterator[Issue]:
+def _unknown_fields(error: ValidationError, path: JsonPath, tree: Located) -> Iterator[Issue]:
     subschema: Any = error.schema
     instance: Any = error.instance
     known = list(subschema.get("properties", {}))
@@ -217,7 +238,7 @@ def _unknown_fields(error: ValidationError, path: JsonPath, tree: Tree) -> Itera
         yield Issue((*path, key), tree.line((*path, key)), message)
 
 
-def _type_message(error: ValidationError, path: JsonPath, tree: Tree) -> str:
+def _type_message(error: ValidationError, path: JsonPath, tree: Located) -> str:
     label = _label(path)
     wanted: Any = error.validator_value
     names = [_TYPE_NAMES.get(t, t) for t in ([wanted] if isinstance(wanted, str) else wanted)]
@@ -249,7 +270,7 @@ def _pattern_message(error: ValidationError, label: str, defs: dict[str, Any]) -
 class _Semantics:
     """The rules beyond the schema; each looks only at values of the right type."""
 
-    def __init__(self, tree: Tree, *, allow_missing_holders: bool = False) -> None:
+    def __init__(self, tree: Located, *, allow_missing_holders: bool = False) -> None:
         self._tree = tree
         self._allow_missing_holders = allow_missing_holders
         data = tree.data if isinstance(tree.data, dict) else {}

@@ -12,31 +12,23 @@ nested too deep or with aliases that expand too far is not composed further
 
 from __future__ import annotations
 
-import datetime as dt
+import os
 from pathlib import Path
-from typing import Any
 
 from accountgraph._resources import default_dataset_path
-from accountgraph.dataset.build import DatasetBuilder, FastPathDoubt, collector_paused
+from accountgraph.dataset.build import (
+    DatasetBuilder,
+    FastPathDoubt,
+    build_checked,
+    collector_paused,
+)
+from accountgraph.dataset.bulk import examine_bulk
 from accountgraph.dataset.checks import check, subject
 from accountgraph.dataset.file_guard import MAX_DATASET_BYTES, read_dataset_text
 from accountgraph.dataset.yaml_fast import read_fast
 from accountgraph.dataset.yaml_lines import YamlReadError, read_yaml
 from accountgraph.errors import DatasetError, Problem
-from accountgraph.model import (
-    ALWAYS,
-    Citation,
-    Dataset,
-    Document,
-    Edge,
-    Fact,
-    Party,
-    PartyKind,
-    Relation,
-    Responsibility,
-    Text,
-    Validity,
-)
+from accountgraph.model import Dataset
 
 __all__ = ["MAX_DATASET_BYTES", "check_file", "load_dataset", "parse_dataset", "validate_file"]
 
@@ -49,7 +41,8 @@ def load_dataset(
     allow_missing_holders: bool = False,
     max_bytes: int = MAX_DATASET_BYTES,
 ) -> Dataset:
-    """Load and validate the dataset at ``path``, by default the shipped one.
+    """Load and validate the dataset at ``path``, by default the shipped one: a dataset
+    file (YAML), or a directory in the bulk format (:mod:`.bulk_format`).
 
     Raises :class:`DatasetError` with every problem if the file is unreadable or invalid.
     ``allow_missing_holders`` lets duties whose holder is not a party through, for the
@@ -57,6 +50,13 @@ def load_dataset(
     than ``max_bytes`` is refused unread.
     """
     path = default_dataset_path() if path is None else Path(path)
+    if os.path.isdir(path):
+        dataset, problems = examine_bulk(
+            path, max_bytes, allow_missing_holders=allow_missing_holders
+        )
+        if dataset is None:
+            raise DatasetError(path, problems)
+        return dataset
     text = read_dataset_text(path, max_bytes)
     return parse_dataset(text, str(path), allow_missing_holders=allow_missing_holders)
 
@@ -79,6 +79,8 @@ def check_file(
 ) -> tuple[Dataset | None, list[Problem]]:
     """The dataset at ``path`` and no problem if it is valid, else ``None`` and every
     problem by line: one reading for both."""
+    if os.path.isdir(path):
+        return examine_bulk(Path(path), max_bytes)
     try:
         text = read_dataset_text(Path(path), max_bytes)
     except DatasetError as error:
@@ -119,97 +121,4 @@ def examine_carefully(
     ]
     if problems:
         return None, sorted(problems, key=lambda p: (p.line or 0, p.message))
-    return _build(tree.data), []
-
-
-def _build(data: dict[str, Any]) -> Dataset:
-    """The model of ``data``, which has passed every check."""
-    doc = data["document"]
-    symbol: str = doc["symbol"]
-    in_force = _date(doc.get("in_force"))
-    document = Document(
-        symbol=symbol,
-        title=Text(doc["title"]),
-        sections=tuple(doc["sections"]),
-        date=_date(doc.get("date")),
-        facts=_facts(doc.get("facts", []), symbol),
-        in_force=in_force,
-        in_force_basis=_optional_text(doc.get("in_force_basis")),
-    )
-    return Dataset(
-        name=data["name"],
-        title=Text(data["title"]),
-        document=document,
-        parties=tuple(_party(party, symbol, in_force) for party in data["parties"]),
-        edges=tuple(_edge(edge, symbol, in_force) for edge in data["edges"]),
-        responsibilities=tuple(
-            Responsibility(
-                code=duty["code"],
-                holder=duty["holder"],
-                text=Text(duty["text"]),
-                document=symbol,
-                note=_optional_text(duty.get("note")),
-            )
-            for duty in data.get("responsibilities", [])
-        ),
-    )
-
-
-def _party(party: dict[str, Any], symbol: str, in_force: dt.date | None) -> Party:
-    return Party(
-        id=party["id"],
-        kind=PartyKind(party["kind"]),
-        name=Text(party["name"]),
-        aliases=tuple(party.get("aliases", [])),
-        description=_optional_text(party.get("description")),
-        facts=_facts(party.get("facts", []), symbol),
-        apex=party.get("apex", False),
-        apex_reason=_optional_text(party.get("apex_reason")),
-        validity=_validity(party, in_force),
-        name_in_source=party.get("name_in_source", True),
-        name_note=_optional_text(party.get("name_note")),
-    )
-
-
-def _edge(edge: dict[str, Any], symbol: str, in_force: dt.date | None) -> Edge:
-    return Edge(
-        source=edge["from"],
-        relation=Relation(edge["relation"]),
-        target=edge["to"],
-        citations=tuple(_citation(cite, symbol) for cite in edge["cite"]),
-        scope=edge.get("scope"),
-        note=_optional_text(edge.get("note")),
-        validity=_validity(edge, in_force),
-    )
-
-
-def _facts(facts: list[dict[str, Any]], symbol: str) -> tuple[Fact, ...]:
-    return tuple(
-        Fact(
-            name=fact["name"],
-            value=fact["value"],
-            citation=_citation(fact["cite"], symbol),
-            note=_optional_text(fact.get("note")),
-        )
-        for fact in facts
-    )
-
-
-def _citation(cite: dict[str, Any], symbol: str) -> Citation:
-    return Citation(cite.get("document", symbol), cite["section"], Text(cite["text"]))
-
-
-def _optional_text(values: dict[str, str] | None) -> Text | None:
-    return None if values is None else Text(values)
-
-
-def _date(value: str | None) -> dt.date | None:
-    return None if value is None else dt.date.fromisoformat(value)
-
-
-def _validity(item: dict[str, Any], in_force: dt.date | None) -> Validity:
-    """The item's dates; with no ``valid_from`` of its own, it takes part from ``in_force``."""
-    start, end = _date(item.get("valid_from")), _date(item.get("valid_to"))
-    if start is None:
-        start = in_force
-    return ALWAYS if start is None and end is None else Validity(start, end)
+    return build_checked(tree.data), []

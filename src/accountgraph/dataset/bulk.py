@@ -1,0 +1,320 @@
+"""Reading a bulk dataset directory (:mod:`.bulk_format`): fast, and carefully if need be.
+
+The fast path hands each row or line to a :class:`~.build.DatasetBuilder` as it is read,
+as the fast YAML reader does; at its first doubt the careful path reads the files again
+into plain data that remembers the file and row of every value, and runs the same checks
+as a dataset file's (:mod:`.checks`), so that a problem reads the same, with
+``file:line`` the row (or the JSON Lines line) it is on.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+from accountgraph.dataset.build import (
+    HEAD_KEYS,
+    ITEM_SECTIONS,
+    DatasetBuilder,
+    FastPathDoubt,
+    build_checked,
+    collector_paused,
+)
+from accountgraph.dataset.bulk_format import (
+    BulkFiles,
+    CellError,
+    Column,
+    continues,
+    find_files,
+    first_control_character,
+    json_value,
+    lines,
+    read_header,
+    row_item,
+)
+from accountgraph.dataset.checks import check, subject
+from accountgraph.dataset.file_guard import read_dataset_text
+from accountgraph.dataset.yaml_fast import read_fast
+from accountgraph.dataset.yaml_lines import Issue, JsonPath, Tree, YamlReadError, read_yaml
+from accountgraph.errors import DatasetError, Problem
+from accountgraph.model import Dataset
+
+_HEAD = "format, name, title and document"
+
+
+def examine_bulk(
+    directory: Path, max_bytes: int, *, allow_missing_holders: bool = False
+) -> tuple[Dataset | None, list[Problem]]:
+    """The dataset in the bulk ``directory`` if it is valid, else ``None`` and all its
+    problems; each file is read up to ``max_bytes``."""
+    files, missing = find_files(directory)
+    if missing:
+        return None, [Problem(str(path), None, message) for path, message in missing]
+    assert files.head is not None
+    texts: dict[str, str] = {}
+    problems: list[Problem] = []
+    for name, path in [("head", files.head), *files.lists.items()]:
+        try:
+            texts[name] = read_dataset_text(path, max_bytes)
+        except DatasetError as error:
+            problems += error.problems
+    if problems:
+        return None, problems
+    builder = DatasetBuilder(allow_missing_holders=allow_missing_holders)
+    try:
+        with collector_paused():
+            read_fast(texts["head"], builder)
+            for section in ITEM_SECTIONS:
+                if section in files.lists:
+                    _read_list_fast(section, files.lists[section], texts[section], builder)
+            return builder.finish(), []
+    except FastPathDoubt:
+        del builder
+    return _Careful(files, texts).examine(allow_missing_holders=allow_missing_holders)
+
+
+# --- the fast path ----------------------------------------------------------------------
+
+
+def _read_list_fast(section: str, path: Path, text: str, builder: DatasetBuilder) -> None:
+    if first_control_character(text) is not None:
+        raise FastPathDoubt
+    builder.start(section)
+    try:
+        if path.suffix == ".csv":
+            _read_csv_fast(section, text, builder)
+        else:
+            add = builder.add
+            for _, line in lines(text):
+                add(section, json_value(line))
+    except (csv.Error, ValueError):  # CellError and json's errors are ValueErrors
+        raise FastPathDoubt from None
+    builder.end(section)
+
+
+def _read_csv_fast(section: str, text: str, builder: DatasetBuilder) -> None:
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    columns, problems = read_header(section, next(reader, []))
+    if problems or not columns:
+        raise FastPathDoubt
+    width = len(columns)
+    add = builder.add
+    edge: dict[str, Any] | None = None
+    for row in reader:
+        if len(row) > width:
+            raise FastPathDoubt
+        if not row:
+            continue
+        item, cite = row_item(columns, row)
+        if section != "edges":
+            add(section, item)
+        elif edge is not None and continues(edge, item, cite):
+            edge["cite"].append(cite)
+        else:
+            if edge is not None:
+                add(section, edge)
+            if cite:
+                item["cite"] = [cite]
+            edge = item
+    if edge is not None:
+        add(section, edge)
+
+
+# --- the careful path -------------------------------------------------------------------
+
+
+class _Careful:
+    """The files read into plain data that knows each value's file and row: a
+    :class:`~.checks.Located` for the checks."""
+
+    def __init__(self, files: BulkFiles, texts: dict[str, str]) -> None:
+        self._files = files
+        self._texts = texts
+        self.data: dict[str, Any] = {}
+        self.issues: list[Issue] = []
+        self.refused: set[JsonPath] = set()
+        self._head: Tree | None = None
+        self._rows: dict[str, list[int]] = {}
+        """The line of each item, by section."""
+        self._cite_rows: dict[int, list[int]] = {}
+        """The line of each citation of an edge written over several rows."""
+
+    def examine(self, *, allow_missing_holders: bool) -> tuple[Dataset | None, list[Problem]]:
+        problems = self._read_head()
+        if problems:
+            return None, problems
+        for section, path in self._files.lists.items():
+            self._rows[section] = []
+            items: list[Any] = []
+            self.data[section] = items
+            if path.suffix == ".csv":
+                self._read_csv(section, items)
+            else:
+                self._read_jsonl(section, items)
+        issues = check(self, allow_missing_holders=allow_missing_holders)
+        problems = [
+            Problem(
+                self.file(issue.path), issue.line, issue.message, subject(self.data, issue.path)
+            )
+            for issue in issues
+        ]
+        if problems:
+            return None, sorted(problems, key=lambda p: (p.file, p.line or 0, p.message))
+        return build_checked(self.data), []
+
+    def file(self, path: JsonPath) -> str:
+        """The file ``path`` was read from."""
+        if path and path[0] in self._files.lists:
+            return str(self._files.lists[str(path[0])])
+        return str(self._files.head)
+
+    # Located
+
+    def line(self, path: JsonPath) -> int:
+        section = path[0] if path else None
+        if section not in self._rows:
+            return 1 if self._head is None else self._head.line(path)
+        rows = self._rows[str(section)]
+        if len(path) < 2 or not isinstance(path[1], int) or path[1] >= len(rows):
+            return 1
+        index = path[1]
+        cite_rows = self._cite_rows.get(index) if section == "edges" else None
+        if cite_rows and len(path) > 3 and path[2] == "cite" and isinstance(path[3], int):
+            return cite_rows[min(path[3], len(cite_rows) - 1)]
+        return rows[index]
+
+    def value_line(self, path: JsonPath) -> int:
+        return self.line(path)
+
+    def source(self, path: JsonPath) -> str | None:
+        if (path and path[0] in self._rows) or self._head is None:
+            return None
+        return self._head.source(path)
+
+    # reading
+
+    def _read_head(self) -> list[Problem]:
+        head = str(self._files.head)
+        try:
+            tree = read_yaml(self._texts["head"])
+        except YamlReadError as error:
+            return [Problem(head, error.line, error.message)]
+        if tree is None:
+            return [Problem(head, None, f"the file is empty; expected {_HEAD}")]
+        if not isinstance(tree.data, dict):
+            message = f"expected a mapping with {_HEAD} at the top of the file"
+            return [Problem(head, tree.value_line(()), message)]
+        self._head = tree
+        self.issues += tree.issues
+        self.refused |= tree.refused
+        for key, value in tree.data.items():
+            if key in ITEM_SECTIONS:
+                message = (
+                    f'"{key}" belongs in {key}.csv or {key}.jsonl beside this file, not in it; '
+                    f"the header holds {_HEAD}"
+                )
+                self.issues.append(Issue((key,), tree.line((key,)), message))
+            else:
+                self.data[key] = value
+        if not any(key in tree.data for key in HEAD_KEYS):
+            return [Problem(head, 1, f"expected {_HEAD}")]
+        return []
+
+    def _refuse(self, path: JsonPath, line: int, message: str) -> None:
+        self.issues.append(Issue(path, line, message))
+        self.refused.add(path)
+
+    def _stopped_by_control_character(self, section: str) -> bool:
+        found = first_control_character(self._texts[section])
+        if found is not None:
+            self._refuse((section,), *found)
+        return found is not None
+
+    def _read_jsonl(self, section: str, items: list[Any]) -> None:
+        if self._stopped_by_control_character(section):
+            return
+        rows = self._rows[section]
+        for number, line in lines(self._texts[section]):
+            path: JsonPath = (section, len(items))
+            rows.append(number)
+            try:
+                items.append(json_value(line))
+            except json.JSONDecodeError as error:
+                items.append(None)
+                self._refuse(
+                    path, number, f"the line is not JSON: {error.msg} (column {error.colno})"
+                )
+            except CellError as error:
+                items.append(None)
+                self._refuse(path, number, str(error))
+
+    def _read_csv(self, section: str, items: list[Any]) -> None:
+        if self._stopped_by_control_character(section):
+            return
+        rows = self._rows[section]
+        reader = csv.reader(io.StringIO(self._texts[section], newline=""), strict=True)
+        try:
+            columns, problems = read_header(section, next(reader, []))
+        except csv.Error as error:
+            self._refuse((section,), 1, f"the header row is not valid CSV: {error}")
+            return
+        if not columns:
+            self._refuse(
+                (section,), 1, "the file is empty: it needs a header row naming its columns"
+            )
+        for message in problems:
+            self._refuse((section,), 1, message)
+        if problems or not columns:
+            return
+        edge: dict[str, Any] | None = None
+        while True:
+            start = reader.line_num + 1
+            try:
+                row = next(reader, None)
+            except csv.Error as error:
+                self._refuse(
+                    (section, len(items)), reader.line_num, f"the row is not valid CSV: {error}"
+                )
+                return
+            if row is None:
+                return
+            if not row:
+                continue
+            path: JsonPath = (section, len(items))
+            if len(row) > len(columns):
+                message = f"the row has {len(row)} cells; the header names {len(columns)}"
+                self.issues.append(Issue(path, start, message))
+            item, cite = self._row(columns, row, path, start)
+            if section == "edges" and edge is not None and continues(edge, item, cite):
+                edge["cite"].append(cite)
+                cite_rows = self._cite_rows.setdefault(len(items) - 1, [rows[-1]])
+                cite_rows.append(start)
+                continue
+            if section == "edges":
+                if cite:
+                    item["cite"] = [cite]
+                edge = item
+            items.append(item)
+            rows.append(start)
+
+    def _row(
+        self, columns: list[Column], row: list[str], path: JsonPath, line: int
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        try:
+            return row_item(columns, row)
+        except CellError:
+            pass
+        # A JSON cell holds what no dataset holds: say which, and read the rest.
+        for index, column in enumerate(columns):
+            if index < len(row) and row[index] and column.key in ("aliases", "facts"):
+                try:
+                    json_value(row[index])
+                except CellError as error:
+                    self._refuse((*path, column.key), line, f"{column.key}: {error}")
+                    row = [*row[:index], "", *row[index + 1 :]]
+                except json.JSONDecodeError:
+                    pass
+        return row_item(columns, row)
