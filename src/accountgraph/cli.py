@@ -24,8 +24,8 @@ from accountgraph.dates import parse_day
 from accountgraph.diff import diff_datasets, diff_json, diff_text
 from accountgraph.errors import AccountGraphError
 from accountgraph.explain import explain_path
+from accountgraph.export import BULK_FORMATS, export, export_bulk
 from accountgraph.export import FORMATS as EXPORT_FORMATS
-from accountgraph.export import export
 from accountgraph.model import LANGUAGES, Dataset, Direction, Party, Path, Relation
 from accountgraph.model_json import edge_json, party_json, path_json, responsibility_json
 from accountgraph.security_responsibility import responsible_for_security_of
@@ -92,7 +92,8 @@ _DATA_OPTION = click.option(
     type=click.Path(path_type=FilePath),
     envvar="ACCOUNTGRAPH_DATA",
     default=None,
-    help="Dataset file (YAML). Default: the shipped WIPO A/46/11 dataset.",
+    help="Dataset file (YAML), or bulk dataset directory (CSV or JSON Lines). "
+    "Default: the shipped WIPO A/46/11 dataset.",
 )
 _STORE_URL_OPTION = click.option(
     "--store",
@@ -249,7 +250,8 @@ def cli(context: click.Context) -> None:
 @_JSON_OPTION
 @_MAX_DATASET_BYTES_OPTION
 def check(dataset: FilePath | None, as_json: bool, max_dataset_bytes: int | None) -> None:
-    """Validate DATASET (default: the shipped dataset); exit 1 listing every problem."""
+    """Validate DATASET, a dataset file or a bulk directory (default: the shipped dataset);
+    exit 1 listing every problem."""
     path = dataset or default_dataset_path()
     try:
         summary, problems = check_file(path, max_bytes=_dataset_limit(max_dataset_bytes))
@@ -831,7 +833,7 @@ def query(
 
 
 @cli.command("audit")
-@click.argument("dataset", required=False, type=click.Path(dir_okay=False, path_type=FilePath))
+@click.argument("dataset", required=False, type=click.Path(path_type=FilePath))
 @_STORE_OPTION
 @_STORE_TIMEOUT_OPTION
 @click.option(
@@ -890,8 +892,8 @@ def audit_command(
 
 
 @cli.command("diff")
-@click.argument("old", type=click.Path(dir_okay=False, path_type=FilePath))
-@click.argument("new", type=click.Path(dir_okay=False, path_type=FilePath))
+@click.argument("old", type=click.Path(path_type=FilePath))
+@click.argument("new", type=click.Path(path_type=FilePath))
 @_JSON_OPTION
 def diff_command(old: FilePath, new: FilePath, as_json: bool) -> None:
     """List the parties, edges and duties added, removed and changed from OLD to NEW.
@@ -914,16 +916,18 @@ def diff_command(old: FilePath, new: FilePath, as_json: bool) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(EXPORT_FORMATS),
+    type=click.Choice((*EXPORT_FORMATS, *BULK_FORMATS)),
     required=True,
     help="svg/png: the chart; graphml: yEd, Gephi; dot: Graphviz; mermaid; json; "
-    "cypher: CREATE statements for an empty Neo4j or FalkorDB.",
+    "cypher: CREATE statements for an empty Neo4j or FalkorDB; yaml: a dataset file; "
+    "csv/jsonl: a bulk dataset directory (give --out DIR).",
 )
 @click.option(
     "--out",
-    type=click.Path(dir_okay=False, path_type=FilePath),
+    type=click.Path(path_type=FilePath),
     default=None,
-    help="Write to this file. Default: standard output (text formats only).",
+    help="Write to this file (a directory for csv and jsonl). "
+    "Default: standard output (text formats only).",
 )
 @_DATA_OPTION
 @_STORE_OPTION
@@ -945,10 +949,18 @@ def export_command(
     async def from_store(store: GraphStore) -> Dataset:
         return await store.snapshot(as_of=day)
 
+    if fmt in BULK_FORMATS and out is None:
+        _fail(f"{fmt} is a directory of files: give --out DIR")
+    if out is not None and out.is_dir() and fmt not in BULK_FORMATS:
+        _fail(f"{out} is a directory: give --out a file name for {fmt}")
     try:
         graph = _run_with_store(data, store_spec, store_timeout, from_store)
+        if fmt in BULK_FORMATS and out is not None:
+            written = export_bulk(graph, fmt, out)
+            click.echo(f"wrote {', '.join(str(path) for path in written)}", err=True)
+            return
         result = export(graph, fmt, lang=lang)
-    except AccountGraphError as error:
+    except (AccountGraphError, OSError) as error:
         _fail(str(error))
     if out is not None:
         if isinstance(result, bytes):

@@ -15,6 +15,9 @@
   it back.
 - ``cypher``: CREATE statements that rebuild the graph in an empty Neo4j or FalkorDB with
   the properties the Cypher store reads (:func:`export_cypher`).
+- ``yaml``: a dataset file, which ``accountgraph check`` and ``serve --data`` read.
+- ``csv`` and ``jsonl`` (:data:`BULK_FORMATS`): a bulk dataset directory
+  (:mod:`accountgraph.dataset.bulk_format`), written by :func:`export_bulk`.
 """
 
 from __future__ import annotations
@@ -25,9 +28,11 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 from accountgraph.chart import KIND_STYLES, RELATION_STYLES, chart_svg
+from accountgraph.dataset.write import dataset_yaml, write_bulk
 from accountgraph.errors import AccountGraphError
 from accountgraph.layout import Layout, layout
 from accountgraph.model import (
@@ -54,8 +59,10 @@ from accountgraph.model_json import (
 from accountgraph.store._cypher_rows import Props
 from accountgraph.store.importer import plan_load
 
-FORMATS: tuple[str, ...] = ("svg", "png", "graphml", "dot", "mermaid", "json", "cypher")
+FORMATS: tuple[str, ...] = ("svg", "png", "graphml", "dot", "mermaid", "json", "cypher", "yaml")
 """Every format :func:`export` writes."""
+BULK_FORMATS: tuple[str, ...] = ("csv", "jsonl")
+"""The formats :func:`export_bulk` writes, a directory of files each."""
 
 MEDIA_TYPES: Mapping[str, str] = {
     "svg": "image/svg+xml",
@@ -65,6 +72,7 @@ MEDIA_TYPES: Mapping[str, str] = {
     "mermaid": "text/vnd.mermaid",
     "json": "application/json",
     "cypher": "application/x-cypher-query",
+    "yaml": "application/yaml",
 }
 
 EXTENSIONS: Mapping[str, str] = {
@@ -75,6 +83,7 @@ EXTENSIONS: Mapping[str, str] = {
     "mermaid": "mmd",
     "json": "json",
     "cypher": "cypher",
+    "yaml": "yaml",
 }
 
 JSON_FORMAT = "accountgraph-export/1"
@@ -103,11 +112,20 @@ def export(
         "mermaid": lambda d, p, lang: export_mermaid(d, lang=lang),
         "json": lambda d, p, lang: export_json(d, p),
         "cypher": lambda d, p, lang: export_cypher(d),
+        "yaml": lambda d, p, lang: dataset_yaml(d),
     }
     writer = writers.get(fmt)
     if writer is None:
         raise ExportError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
     return writer(dataset, placed, lang)
+
+
+def export_bulk(dataset: Dataset, fmt: str, directory: Path) -> list[Path]:
+    """Write ``dataset`` into ``directory`` as a bulk dataset of ``fmt`` files (one of
+    :data:`BULK_FORMATS`); return the files written."""
+    if fmt not in BULK_FORMATS:
+        raise ExportError(f"unknown bulk format {fmt!r}: use one of {', '.join(BULK_FORMATS)}")
+    return write_bulk(dataset, directory, fmt)
 
 
 # --- PNG ------------------------------------------------------------------------------
