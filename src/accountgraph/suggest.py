@@ -6,16 +6,19 @@ import difflib
 import heapq
 import re
 from collections.abc import Iterable, Sequence
+from typing import TypeVar
 
 SUGGESTION_POOL = 5_000
 """How many ids, the nearest to an unknown one in sorted order, a store compares for "did
 you mean": enough to find a typo, few enough for a graph of a million parties."""
 
+T = TypeVar("T")
+
 _TOKEN_BONUS = 0.25
 _TOKENS = re.compile(r"[^\W_]+")
 
 
-def pool_around(ordered: Sequence[str], position: int) -> Sequence[str]:
+def pool_around(ordered: Sequence[T], position: int) -> Sequence[T]:
     """The ids "did you mean" compares: all of ``ordered`` (sorted) when there are few,
     else the :data:`SUGGESTION_POOL` around ``position``, the unknown id's place."""
     if len(ordered) <= SUGGESTION_POOL:

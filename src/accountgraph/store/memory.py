@@ -1,16 +1,16 @@
-"""The embedded store: one dataset's graph held in memory, on networkx.
+"""The embedded store: one dataset's graph held in memory, in compact arrays.
 
-Everything a query needs is indexed once, when the store is built, so that a query
-touches only the parties it is about, even in a graph of millions:
+Everything a query needs is indexed once, so that a query touches only the parties it is
+about, even in a graph of a million parties held in well under 2 GiB
+(``bench/store_queries.py`` measures it):
 
-* a frozen :class:`networkx.MultiDiGraph` keyed by party id, each edge keyed by
-  ``(relation, scope)`` and carrying its :class:`~accountgraph.model.Edge`, the graph of
-  record (:attr:`MemoryStore.graph`) and the index of queries over several relations;
-* per relation, the edges leaving and reaching each party, sorted by the party at the
-  other end, for walks along one relation;
-* the ids in order (all, and per kind), for paging with :mod:`bisect`;
-* each party's id, aliases and names case-folded into one string, for searching;
-* for "did you mean", built at the first unknown id: ids and aliases case-folded.
+* the parties numbered in id order and their edges, leaving and reaching each party, in
+  arrays (:mod:`accountgraph.store._adjacency`); the edges themselves stay in the
+  dataset and are referred to by their place in it;
+* the numbers of each kind's parties in order, for paging with :mod:`bisect`;
+* built at the first search (or by :meth:`MemoryStore.prepare`), an n-gram index of every
+  id, alias and name (:mod:`accountgraph.store._search_index`);
+* built at the first unknown id, the case-folded aliases, for "did you mean".
 
 Path queries are delegated to :mod:`accountgraph.store._paths`, which bounds them.
 
@@ -24,12 +24,13 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections import Counter, defaultdict
+import gc
+from array import array
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from itertools import compress, islice, repeat
+from operator import attrgetter, eq
 from typing import Any
-
-import networkx as nx
 
 from accountgraph.errors import DatasetError, Problem, UnknownPartyError
 from accountgraph.model import (
@@ -42,15 +43,18 @@ from accountgraph.model import (
     Relation,
     Responsibility,
 )
+from accountgraph.store._adjacency import RELATION_CODE, Adjacency, EdgeRows
 from accountgraph.store._paths import (
     DEFAULT_STEP_BUDGET,
     Hop,
+    Predecessors,
     Successors,
-    edge_order,
-    group_hops,
-    ordered_paths,
+    edge_choices,
+    paths_to,
+    paths_to_ends,
     scope_order,
 )
+from accountgraph.store._search_index import SearchIndex
 from accountgraph.store.base import (
     PartyPage,
     StoreStats,
@@ -59,53 +63,58 @@ from accountgraph.store.base import (
     day_of,
     not_valid_on,
 )
-from accountgraph.suggest import closest, name_key, pool_around
+from accountgraph.suggest import SUGGESTION_POOL, closest, name_key, pool_around
 
 SIMILARITY_CUTOFF = 0.6
 """How alike (difflib's ratio) an id must be to an unknown one to be suggested."""
 
 _COUNT_CACHE_SIZE = 256
-_FIELD_SEPARATOR = "\x00"
-
-EdgeTable = dict[str, list[Edge]]
-"""One relation's edges by the party they leave (or reach), ordered by the other end."""
 
 
 class MemoryStore:
     """A :class:`~accountgraph.store.base.GraphStore` over a dataset held in memory.
 
-    ``step_budget`` caps how many branches one path query may try (see
+    ``step_budget`` caps how many hops one path query may look at (see
     :mod:`accountgraph.store._paths`); the default suits graphs of millions of parties.
     """
 
     def __init__(self, dataset: Dataset, *, step_budget: int = DEFAULT_STEP_BUDGET) -> None:
-        _check_references(dataset)
         self._dataset = dataset
         self._step_budget = step_budget
-        self._parties: dict[str, Party] = {party.id: party for party in dataset.parties}
-        self._ids = sorted(self._parties)
-        self._ids_by_kind: dict[PartyKind, list[str]] = {}
-        for party_id in self._ids:
-            self._ids_by_kind.setdefault(self._parties[party_id].kind, []).append(party_id)
-        self._haystacks = {party.id: _haystack(party) for party in dataset.parties}
-        self._count_cache: dict[tuple[PartyKind | None, str, dt.date | None], int] = {}
-        # Every party and edge is valid from _all_from to _all_to (open when None).
-        validities = [p.validity for p in dataset.parties] + [e.validity for e in dataset.edges]
-        self._all_from = max((v.valid_from for v in validities if v.valid_from), default=None)
-        self._all_to = min((v.valid_to for v in validities if v.valid_to), default=None)
-        self._names: _NameIndex | None = None
-        self._out = _edge_table(dataset.edges, _source, _target_order)
-        self._in = _edge_table(dataset.edges, _target, _source_order)
+        try:
+            self._adjacency = Adjacency(map(attrgetter("id"), dataset.parties), dataset.edges)
+        except (KeyError, ValueError):
+            _check_references(dataset)
+            raise
+        self._ids = self._adjacency.ids
+        self._number = self._adjacency.number
+        if len(self._ids) != len(dataset.parties) or not all(
+            map(self._number.__contains__, map(attrgetter("holder"), dataset.responsibilities))
+        ):
+            _check_references(dataset)
+        self._parties: list[Party] = list(map(dataset._by_id.__getitem__, self._ids))
+        kinds = list(map(attrgetter("kind"), self._parties))
+        self._numbers_by_kind: dict[PartyKind, array[int]] = {
+            kind: array("i", compress(range(len(kinds)), map(eq, kinds, repeat(kind))))
+            for kind in set(kinds)
+        }
+        del kinds
         self._duties: dict[str, list[Responsibility]] = {}
         for duty in dataset.responsibilities:
             self._duties.setdefault(duty.holder, []).append(duty)
-        graph = nx.MultiDiGraph(name=dataset.name)
-        graph.add_nodes_from(self._ids)
-        graph.add_edges_from(
-            (edge.source, edge.target, (edge.relation, edge.scope), {"edge": edge})
-            for edge in dataset.edges
-        )
-        self._graph: Any = nx.freeze(graph)
+        # Every party and edge is valid from _all_from to _all_to (open when None).
+        validities = [
+            *set(map(attrgetter("validity"), dataset.parties)),
+            *set(map(attrgetter("validity"), dataset.edges)),
+        ]
+        starts = {v.valid_from for v in validities} - {None}
+        ends = {v.valid_to for v in validities} - {None}
+        self._all_from: dt.date | None = max(starts) if starts else None
+        self._all_to: dt.date | None = min(ends) if ends else None
+        self._count_cache: dict[tuple[PartyKind | None, str, dt.date | None], int] = {}
+        self._search: SearchIndex | None = None
+        self._aliases: dict[str, list[int]] | None = None
+        self._graph: Any = None
 
     @property
     def dataset(self) -> Dataset:
@@ -114,18 +123,46 @@ class MemoryStore:
 
     @property
     def graph(self) -> Any:
-        """The frozen :class:`networkx.MultiDiGraph`, for analyses beyond the protocol."""
+        """The graph as a frozen :class:`networkx.MultiDiGraph` keyed by party id, each
+        edge keyed by ``(relation, scope)`` and carrying its :class:`Edge` as ``edge``,
+        for analyses beyond the protocol. Built at the first use: the store does not
+        need it."""
+        if self._graph is None:
+            import networkx as nx
+
+            graph = nx.MultiDiGraph(name=self._dataset.name)
+            graph.add_nodes_from(self._ids)
+            graph.add_edges_from(
+                (edge.source, edge.target, (edge.relation, edge.scope), {"edge": edge})
+                for edge in self._dataset.edges
+            )
+            self._graph = nx.freeze(graph)
         return self._graph
 
     @property
     def step_budget(self) -> int:
-        """How many branches one path query may try."""
+        """How many hops one path query may look at."""
         return self._step_budget
+
+    def prepare(self) -> None:
+        """Build now what the first search or unknown id would otherwise build, then
+        leave everything the process holds out of the garbage collector's full
+        collections (:func:`gc.freeze`).
+
+        For a server, once, after loading: a graph of a million parties is millions of
+        objects that never become garbage, and every full collection would walk them
+        all, pausing every request for a second or more. Objects made later are
+        collected as usual.
+        """
+        self._search_index()
+        self._alias_index()
+        gc.collect()
+        gc.freeze()
 
     async def stats(self) -> StoreStats:
         return StoreStats(
             dataset=self._dataset.name,
-            parties=len(self._parties),
+            parties=len(self._ids),
             edges=len(self._dataset.edges),
             responsibilities=len(self._dataset.responsibilities),
         )
@@ -155,19 +192,12 @@ class MemoryStore:
     ) -> PartyPage:
         check_page_size(first)
         day = self._day(as_of)
-        ids = self._ids if kind is None else self._ids_by_kind.get(kind, [])
-        needle = search.casefold() if search else None
-        start = 0 if after is None else bisect.bisect_right(ids, after)
+        start = 0 if after is None else bisect.bisect_right(self._ids, after)
         chosen: list[Party] = []
-        for index in range(start, len(ids)):
-            party_id = ids[index]
-            if needle is not None and needle not in self._haystacks[party_id]:
-                continue
-            if day is not None and not self._holds(party_id, day):
-                continue
+        for number in self._candidates(kind, search, day, start):
             if len(chosen) == first:
                 return PartyPage(tuple(chosen), has_next=True)
-            chosen.append(self._parties[party_id])
+            chosen.append(self._parties[number])
         return PartyPage(tuple(chosen), has_next=False)
 
     async def count_parties(
@@ -178,19 +208,12 @@ class MemoryStore:
         as_of: dt.date | None = None,
     ) -> int:
         day = self._day(as_of)
-        ids = self._ids if kind is None else self._ids_by_kind.get(kind, [])
         if not search and day is None:
-            return len(ids)
-        needle = search.casefold() if search else ""
-        key = (kind, needle, day)
+            return len(self._ids) if kind is None else len(self._numbers_by_kind.get(kind, ()))
+        key = (kind, search.casefold() if search else "", day)
         count = self._count_cache.get(key)
         if count is None:
-            count = sum(
-                1
-                for party_id in ids
-                if needle in self._haystacks[party_id]
-                and (day is None or self._holds(party_id, day))
-            )
+            count = sum(1 for _ in self._candidates(kind, search, day, 0))
             if len(self._count_cache) >= _COUNT_CACHE_SIZE:
                 self._count_cache.clear()
             self._count_cache[key] = count
@@ -205,29 +228,29 @@ class MemoryStore:
         as_of: dt.date | None = None,
     ) -> list[Edge]:
         day = self._day(as_of)
-        self._require(party_id, day)
-        wanted = None if relations is None else frozenset(relations)
-        found: list[Edge] = []
+        party = self._require(party_id, day)
+        codes = None if relations is None else sorted({RELATION_CODE[r] for r in relations})
+        found: list[tuple[int, int, int, int]] = []  # (relation, far end, source, edge)
         if direction in (Direction.OUT, Direction.BOTH):
-            found += _edge_data(self._graph.out_edges(party_id, data="edge"))
+            rows = self._adjacency.out
+            found += (
+                (rows.relations[k], rows.far[k], party, rows.edges[k])
+                for k in _positions(rows, party, codes)
+            )
         if direction in (Direction.IN, Direction.BOTH):
-            arriving = _edge_data(self._graph.in_edges(party_id, data="edge"))
-            if direction is Direction.BOTH:
-                arriving = [edge for edge in arriving if edge.source != party_id]
-            found += arriving
-        if wanted is not None:
-            found = [edge for edge in found if edge.relation in wanted]
+            rows = self._adjacency.into
+            found += (
+                (rows.relations[k], rows.far[k], rows.far[k], rows.edges[k])
+                for k in _positions(rows, party, codes)
+                if direction is Direction.IN or rows.far[k] != party
+            )
+        every = self._dataset.edges
+        if direction is Direction.BOTH:
+            found.sort(key=lambda row: (*row[:3], scope_order(every[row[3]].scope)))
+        edges = [every[row[3]] for row in found]
         if day is not None:
-            found = [edge for edge in found if self._edge_holds(edge, day)]
-        return sorted(
-            found,
-            key=lambda e: (
-                e.relation.value,
-                e.other_end(party_id),
-                e.source,
-                scope_order(e.scope),
-            ),
-        )
+            edges = [edge for edge in edges if self._edge_holds(edge, day)]
+        return edges
 
     async def neighbours(
         self,
@@ -239,32 +262,43 @@ class MemoryStore:
         as_of: dt.date | None = None,
     ) -> list[Party]:
         day = self._day(as_of)
-        self._require(party_id, day)
-        if day is not None and not self._holds(party_id, day):
+        party = self._require(party_id, day)
+        if day is not None and not self._holds(party, day):
             return []
-        seen = {party_id}
-        frontier = [party_id]
-        ordered: list[str] = []
+        code = RELATION_CODE[relation]
+        sides = []
+        if direction in (Direction.OUT, Direction.BOTH):
+            sides.append(self._adjacency.out)
+        if direction in (Direction.IN, Direction.BOTH):
+            sides.append(self._adjacency.into)
+        every = self._dataset.edges
+        seen = {party}
+        frontier = [party]
+        ordered: list[int] = []
         while frontier:
-            reached = {
-                other
-                for pid in frontier
-                for other in self._adjacent(pid, relation, direction, day)
-                if other not in seen
-            }
-            frontier = sorted(reached)
+            reached: set[int] = set()
+            for number in frontier:
+                for rows in sides:
+                    low, high = rows.relation_span(number, code)
+                    if day is None:
+                        reached.update(rows.far[low:high])
+                        continue
+                    for k in range(low, high):
+                        if self._leads_on(every[rows.edges[k]], rows.far[k], day):
+                            reached.add(rows.far[k])
+            frontier = sorted(reached - seen)
             seen.update(frontier)
             ordered += frontier
             if not transitive:
                 break
-        return [self._parties[pid] for pid in ordered]
+        return [self._parties[number] for number in ordered]
 
     async def responsibilities(
         self, holder_id: str, *, as_of: dt.date | None = None
     ) -> list[Responsibility]:
         day = self._day(as_of)
-        self._require(holder_id, day)
-        if day is not None and not self._holds(holder_id, day):
+        holder = self._require(holder_id, day)
+        if day is not None and not self._holds(holder, day):
             return []
         return list(self._duties.get(holder_id, ()))
 
@@ -281,11 +315,11 @@ class MemoryStore:
     ) -> list[Path]:
         check_bounds(max_depth, max_paths)
         day = self._day(as_of)
-        self._require_valid(party_id, day)
-        return ordered_paths(
-            party_id,
-            self._hops_along([Relation.ACCOUNTABLE_TO], day=day),
-            None,
+        start = self._require_valid(party_id, day)
+        return paths_to_ends(
+            start,
+            self._successors((RELATION_CODE[Relation.ACCOUNTABLE_TO],), None, day),
+            self._expand,
             max_depth=max_depth,
             max_paths=max_paths,
             step_budget=self._step_budget,
@@ -302,11 +336,11 @@ class MemoryStore:
     ) -> list[Path]:
         check_bounds(max_depth, max_paths)
         day = self._day(as_of)
-        self._require_valid(party_id, day)
-        return ordered_paths(
-            party_id,
-            self._hops_along([Relation.DELEGATES_TO], scope, day),
-            None,
+        start = self._require_valid(party_id, day)
+        return paths_to_ends(
+            start,
+            self._successors((RELATION_CODE[Relation.DELEGATES_TO],), scope, day),
+            self._expand,
             max_depth=max_depth,
             max_paths=max_paths,
             step_budget=self._step_budget,
@@ -324,14 +358,17 @@ class MemoryStore:
     ) -> list[Path]:
         check_bounds(max_depth, max_paths)
         day = self._day(as_of)
-        self._require_valid(from_id, day)
-        self._require_valid(to_id, day)
-        if from_id == to_id or (relations is not None and not relations):
+        start = self._require_valid(from_id, day)
+        goal = self._require_valid(to_id, day)
+        if start == goal or (relations is not None and not relations):
             return []
-        return ordered_paths(
-            from_id,
-            self._hops_along(relations, day=day),
-            to_id,
+        codes = None if relations is None else tuple(sorted({RELATION_CODE[r] for r in relations}))
+        return paths_to(
+            start,
+            goal,
+            self._successors(codes, None, day),
+            self._predecessors(codes, day),
+            self._expand,
             max_depth=max_depth,
             max_paths=max_paths,
             step_budget=self._step_budget,
@@ -355,187 +392,189 @@ class MemoryStore:
             return None
         return day
 
-    def _holds(self, party_id: str, day: dt.date) -> bool:
-        return self._parties[party_id].validity.holds_on(day)
+    def _holds(self, number: int, day: dt.date) -> bool:
+        return self._parties[number].validity.holds_on(day)
 
     def _edge_holds(self, edge: Edge, day: dt.date) -> bool:
+        parties = self._dataset._by_id
         return (
             edge.validity.holds_on(day)
-            and self._holds(edge.source, day)
-            and self._holds(edge.target, day)
+            and parties[edge.source].validity.holds_on(day)
+            and parties[edge.target].validity.holds_on(day)
         )
 
+    def _leads_on(self, edge: Edge, other: int, day: dt.date) -> bool:
+        """Whether ``edge``, from a party valid on ``day``, leads to ``other`` that day."""
+        return edge.validity.holds_on(day) and self._holds(other, day)
+
     def _party_on(self, party_id: str, day: dt.date | None) -> Party | None:
-        party = self._parties.get(party_id)
+        party = self._dataset.party(party_id)
         if party is None or day is None or party.validity.holds_on(day):
             return party
         return None
 
-    def _require(self, party_id: str, day: dt.date | None = None) -> None:
-        """Raise :class:`UnknownPartyError` unless the store holds the party (suggesting
-        ids of parties valid on ``day``)."""
-        if party_id not in self._parties:
+    def _require(self, party_id: str, day: dt.date | None = None) -> int:
+        """The party's number; :class:`UnknownPartyError` unless the store holds it
+        (suggesting ids of parties valid on ``day``)."""
+        number = self._number.get(party_id)
+        if number is None:
             raise UnknownPartyError(party_id, self._suggest(party_id, 3, day))
+        return number
 
-    def _require_valid(self, party_id: str, day: dt.date | None) -> None:
+    def _require_valid(self, party_id: str, day: dt.date | None) -> int:
         """As :meth:`_require`, and the party must take part on ``day``."""
-        self._require(party_id, day)
-        if day is not None and not self._holds(party_id, day):
-            raise not_valid_on(self._parties[party_id], day)
+        number = self._require(party_id, day)
+        if day is not None and not self._holds(number, day):
+            raise not_valid_on(self._parties[number], day)
+        return number
+
+    def _candidates(
+        self, kind: PartyKind | None, search: str | None, day: dt.date | None, start: int
+    ) -> Iterator[int]:
+        """The parties from number ``start`` on of ``kind``, matching ``search``, valid on
+        ``day``, in order."""
+        if search:
+            found: Iterable[int] = self._search_index().matches(search, start)
+            if kind is not None:
+                parties = self._parties
+                found = (number for number in found if parties[number].kind is kind)
+        elif kind is None:
+            found = range(start, len(self._ids))
+        else:
+            numbers = self._numbers_by_kind.get(kind, array("i"))
+            at = bisect.bisect_left(numbers, start)
+            found = map(numbers.__getitem__, range(at, len(numbers)))
+        if day is None:
+            return iter(found)
+        return (number for number in found if self._holds(number, day))
+
+    def _search_index(self) -> SearchIndex:
+        if self._search is None:
+            self._search = SearchIndex(self._parties)
+        return self._search
+
+    def _alias_index(self) -> dict[str, list[int]]:
+        """The parties by each alias's key (:func:`name_key`), and by their id's key where
+        that is not the case-folded id."""
+        if self._aliases is None:
+            aliases: dict[str, list[int]] = {}
+            for number, party in enumerate(self._parties):
+                keys = {name_key(alias) for alias in party.aliases}
+                if len(party.id.split()) != 1:
+                    keys.add(name_key(party.id))
+                for key in keys:
+                    aliases.setdefault(key, []).append(number)
+            self._aliases = aliases
+        return self._aliases
 
     def _suggest(self, party_id: str, limit: int, day: dt.date | None = None) -> list[str]:
+        """Ids for "did you mean", looked for among a bounded pool of candidates: the ids
+        and aliases with the same key, the ids nearest in sorted order, and the ids that
+        contain the unknown one."""
         if limit <= 0:
             return []
+
+        def valid(numbers: Iterable[int]) -> list[int]:
+            return list(numbers) if day is None else [n for n in numbers if self._holds(n, day)]
+
         ids = self._ids
-        if day is not None:
-            ids = [candidate for candidate in ids if self._holds(candidate, day)]
-        if not ids:
-            return []
-        if self._names is None:
-            self._names = _NameIndex.of(self._parties.values())
+        key = name_key(party_id)
         folded = party_id.casefold()
-        named = self._names.by_name.get(name_key(party_id), ())
-        if day is not None:
-            named = [candidate for candidate in named if self._holds(candidate, day)]
-        picks = dict.fromkeys(named)
-        pool = pool_around(ids, bisect.bisect_left(ids, party_id))
+        search = self._search_index()
+        named = [*self._alias_index().get(key, ())]
+        if key and "-" not in key[:1]:
+            candidates = islice(search.matches(key), SUGGESTION_POOL)
+            named += (n for n in candidates if ids[n].casefold() == key)
+        picks = dict.fromkeys(ids[number] for number in valid(named))
+        around = pool_around(range(len(ids)), bisect.bisect_left(ids, party_id))
+        pool = [ids[number] for number in valid(around)]
         picks.update(dict.fromkeys(closest(party_id, pool, limit=limit, cutoff=SIMILARITY_CUTOFF)))
-        if folded:
-            for candidate in ids:
-                if len(picks) >= limit:
-                    break
-                if folded in self._names.folded_ids[candidate]:
-                    picks[candidate] = None
+        if folded and len(picks) < limit:
+            for number in islice(search.matches(folded), SUGGESTION_POOL):
+                if folded in ids[number].casefold() and valid((number,)):
+                    picks[ids[number]] = None
+                    if len(picks) >= limit:
+                        break
         return list(picks)[:limit]
 
-    def _adjacent(
-        self, party_id: str, relation: Relation, direction: Direction, day: dt.date | None
-    ) -> Iterator[str]:
-        """The parties one ``relation`` edge from ``party_id`` (itself valid on ``day``),
-        over edges valid that day."""
-        if direction in (Direction.OUT, Direction.BOTH):
-            for edge in self._out.get(relation, {}).get(party_id, ()):
-                if day is None or self._leads_on(edge, edge.target, day):
-                    yield edge.target
-        if direction in (Direction.IN, Direction.BOTH):
-            for edge in self._in.get(relation, {}).get(party_id, ()):
-                if day is None or self._leads_on(edge, edge.source, day):
-                    yield edge.source
-
-    def _leads_on(self, edge: Edge, other: str, day: dt.date) -> bool:
-        """Whether ``edge``, from a party valid on ``day``, leads to ``other`` that day."""
-        return edge.validity.holds_on(day) and self._holds(other, day)
-
-    def _hops_along(
-        self,
-        relations: Sequence[Relation] | None,
-        scope: str | None = None,
-        day: dt.date | None = None,
+    def _successors(
+        self, codes: Sequence[int] | None, scope: str | None, day: dt.date | None
     ) -> Successors:
-        """The hops leaving a party over ``relations`` (all when ``None``), of ``scope``,
-        valid on ``day`` with the parties they reach (a walk starts at a party valid that
-        day, so it only ever leaves one)."""
-        if relations is not None and len(set(relations)) == 1:
-            table = self._out.get(relations[0], {})
+        """The hops leaving a party over the relations ``codes`` (all when ``None``), of
+        ``scope``, valid on ``day`` with the parties they reach (a walk starts at a party
+        valid that day, so it only ever leaves one), in the order of those parties."""
+        step = self._stepper(self._adjacency.out, codes, scope, day)
+        if codes is not None and len(codes) == 1:
+            return step
+        far = self._adjacency.out.far
 
-            def along(party_id: str) -> tuple[Hop, ...]:
-                edges: Sequence[Edge] = table.get(party_id, ())
-                if scope is not None:
-                    edges = [e for e in edges if e.scope == scope]
-                if day is not None:
-                    edges = [e for e in edges if self._leads_on(e, e.target, day)]
-                return group_hops(edges, _target) if edges else ()
+        def by_far_end(number: int) -> Sequence[Hop]:
+            return step(number, far.__getitem__)
 
-            return along
+        return by_far_end
 
-        wanted = None if relations is None else frozenset(relations)
-        successors = self._graph.succ
+    def _predecessors(self, codes: Sequence[int] | None, day: dt.date | None) -> Predecessors:
+        """The parties with a hop to a party, as :meth:`_successors` goes, backwards."""
+        step = self._stepper(self._adjacency.into, codes, None, day)
 
-        def over_graph(party_id: str) -> tuple[Hop, ...]:
+        def leading_here(number: int) -> Iterator[int]:
+            return (far for far, _edges in step(number))
+
+        return leading_here
+
+    def _stepper(
+        self, rows: EdgeRows, codes: Sequence[int] | None, scope: str | None, day: dt.date | None
+    ) -> Callable[..., Sequence[Hop]]:
+        """The hops over ``rows`` from a party, filtered as :meth:`_successors` says, in
+        table order or sorted by ``order`` (of a position in the table)."""
+        every = self._dataset.edges
+        edges, far = rows.edges, rows.far
+        wanted = None if codes is None else frozenset(codes)
+        single = codes[0] if codes is not None and len(codes) == 1 else None
+
+        def step(number: int, order: Callable[[int], int] | None = None) -> Sequence[Hop]:
+            positions: Iterable[int] = _positions(
+                rows, number, codes if single is not None else None
+            )
+            if order is not None:
+                positions = sorted(positions, key=order)
             hops: list[Hop] = []
-            adjacent = successors[party_id]
-            for other in sorted(adjacent):
-                edges = _keyed_edges(adjacent[other])
-                if wanted is not None:
-                    edges = [e for e in edges if e.relation in wanted]
-                if scope is not None:
-                    edges = [e for e in edges if e.scope == scope]
-                if day is not None and edges:
-                    edges = [e for e in edges if self._leads_on(e, other, day)]
-                if edges:
-                    hops.append((other, tuple(sorted(edges, key=edge_order))))
-            return tuple(hops)
+            last = -1
+            for k in positions:
+                if wanted is not None and single is None and rows.relations[k] not in wanted:
+                    continue
+                edge = edges[k]
+                if scope is not None and every[edge].scope != scope:
+                    continue
+                other = far[k]
+                if day is not None and not self._leads_on(every[edge], other, day):
+                    continue
+                if other == last:
+                    hops[-1] = (other, (*hops[-1][1], edge))
+                else:
+                    hops.append((other, (edge,)))
+                    last = other
+            return hops
 
-        return over_graph
+        return step
 
+    def _expand(self, nodes: tuple[int, ...], hops: tuple[tuple[int, ...], ...]) -> Iterator[Path]:
+        ids, every = self._ids, self._dataset.edges
+        names = tuple(map(ids.__getitem__, nodes))
+        for chosen in edge_choices(hops, self._relation_of):
+            yield Path(names, tuple(map(every.__getitem__, chosen)))
 
-@dataclass(frozen=True, slots=True)
-class _NameIndex:
-    """For "did you mean", built at the first unknown id: each id case-folded, and the ids
-    each case-folded id or alias belongs to."""
-
-    folded_ids: dict[str, str]
-    by_name: dict[str, list[str]]
-
-    @classmethod
-    def of(cls, parties: Iterable[Party]) -> _NameIndex:
-        folded_ids: dict[str, str] = {}
-        by_name: dict[str, list[str]] = {}
-        for party in parties:
-            folded_ids[party.id] = party.id.casefold()
-            for name in {name_key(party.id), *(name_key(alias) for alias in party.aliases)}:
-                by_name.setdefault(name, []).append(party.id)
-        return cls(folded_ids, by_name)
+    def _relation_of(self, edge: int) -> Relation:
+        return self._dataset.edges[edge].relation
 
 
-def _haystack(party: Party) -> str:
-    """What ``search`` looks in: the id, aliases and names, case-folded."""
-    return _FIELD_SEPARATOR.join((party.id, *party.aliases, *party.name.values.values())).casefold()
-
-
-def _edge_table(
-    edges: Iterable[Edge],
-    party_of: Callable[[Edge], str],
-    order: Callable[[Edge], tuple[str, tuple[bool, str]]],
-) -> dict[Relation, EdgeTable]:
-    """Per relation, the edges of each party (``party_of``), sorted by ``order``."""
-    grouped: dict[Relation, defaultdict[str, list[Edge]]] = {}
-    for edge in edges:
-        by_party = grouped.get(edge.relation)
-        if by_party is None:
-            by_party = grouped[edge.relation] = defaultdict(list)
-        by_party[party_of(edge)].append(edge)
-    for by_party in grouped.values():
-        for party_edges in by_party.values():
-            if len(party_edges) > 1:
-                party_edges.sort(key=order)
-    return {relation: dict(by_party) for relation, by_party in grouped.items()}
-
-
-def _source(edge: Edge) -> str:
-    return edge.source
-
-
-def _target(edge: Edge) -> str:
-    return edge.target
-
-
-def _source_order(edge: Edge) -> tuple[str, tuple[bool, str]]:
-    return (edge.source, scope_order(edge.scope))
-
-
-def _target_order(edge: Edge) -> tuple[str, tuple[bool, str]]:
-    return (edge.target, scope_order(edge.scope))
-
-
-def _edge_data(triples: Any) -> list[Edge]:
-    """The :class:`Edge` objects of networkx ``(u, v, edge)`` triples."""
-    return [edge for _, _, edge in triples]
-
-
-def _keyed_edges(keyed: Any) -> list[Edge]:
-    """The :class:`Edge` objects of one networkx ``{key: {"edge": edge}}`` mapping."""
-    return [data["edge"] for data in keyed.values()]
+def _positions(rows: EdgeRows, party: int, codes: Sequence[int] | None) -> Iterable[int]:
+    """Where the edges of ``party`` (with the relations ``codes``, in order) lie in ``rows``."""
+    if codes is None:
+        return range(*rows.span(party))
+    if len(codes) == 1:
+        return range(*rows.relation_span(party, codes[0]))
+    return [k for code in codes for k in range(*rows.relation_span(party, code))]
 
 
 def _check_references(dataset: Dataset) -> None:

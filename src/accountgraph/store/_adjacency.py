@@ -1,0 +1,130 @@
+"""Parties numbered in id order, and their edges in compact arrays.
+
+Each party id is interned once: the party with the ``i``-th smallest id is party ``i``,
+so comparing two numbers compares the ids, and sequences of numbers sort as their
+sequences of ids do. Edges stay where the dataset holds them (one tuple,
+:attr:`Dataset.edges <accountgraph.model.Dataset.edges>`) and are referred to by their
+place in it.
+
+Each direction (the edges leaving each party, the edges reaching it) is one table in
+compressed sparse row form: party ``p``'s edges are the entries ``offsets[p]`` up to
+``offsets[p + 1]`` of three parallel arrays (edge, party at the far end, relation),
+ordered by relation, then the far end, then scope — the order the store answers in — so
+that one relation's edges of a party are one run, found by bisection. That is four bytes
+per party and nine per edge in each direction, and no Python object per edge but the
+dataset's own.
+
+The tables are built by sorting, in C, one number per edge that encodes its sort key;
+per-edge work in Python bytecode would cost a million parties several seconds more.
+"""
+
+from __future__ import annotations
+
+from array import array
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from itertools import islice, repeat
+from operator import add, attrgetter, eq, mul
+
+from accountgraph.model import Edge, Relation
+
+RELATIONS: tuple[Relation, ...] = tuple(sorted(Relation, key=lambda r: r.value))
+"""The relations in the order edges are listed in (their names' order): a relation's
+code is its place here."""
+
+RELATION_CODE: dict[Relation, int] = {relation: code for code, relation in enumerate(RELATIONS)}
+
+_EXACT_FLOAT = 2**53
+"""Below this, a float holds every integer exactly (and floats sort fastest)."""
+
+
+@dataclass(frozen=True, slots=True)
+class EdgeRows:
+    """The edges of every party in one direction (see the module's docstring)."""
+
+    offsets: array[int]
+    edges: array[int]
+    far: array[int]
+    relations: array[int]
+
+    def span(self, party: int) -> tuple[int, int]:
+        """Where the edges of ``party`` lie in the arrays."""
+        offsets = self.offsets
+        return offsets[party], offsets[party + 1]
+
+    def relation_span(self, party: int, code: int) -> tuple[int, int]:
+        """Where the edges of ``party`` with the relation ``code`` lie in the arrays."""
+        offsets, relations = self.offsets, self.relations
+        low, high = offsets[party], offsets[party + 1]
+        if low == high:
+            return low, low
+        return bisect_left(relations, code, low, high), bisect_right(relations, code, low, high)
+
+
+class Adjacency:
+    """Every party numbered, and the edges leaving (:attr:`out`) and reaching
+    (:attr:`into`) each one.
+
+    Raises :class:`KeyError` when an edge names a party not among ``party_ids``, and
+    :class:`ValueError` when two edges share a key (source, relation, target, scope);
+    the store then reports every such problem the slow way.
+    """
+
+    def __init__(self, party_ids: Iterable[str], edges: Sequence[Edge]) -> None:
+        self.ids: list[str] = sorted(party_ids)
+        """Party ids in order: party ``i`` is ``ids[i]``."""
+        self.number: dict[str, int] = dict(zip(self.ids, range(len(self.ids)), strict=True))
+        """Each id's number."""
+        count = len(self.ids)
+        number = self.number.__getitem__
+        sources = array("i", map(number, map(attrgetter("source"), edges)))
+        targets = array("i", map(number, map(attrgetter("target"), edges)))
+        relations = array("B", map(RELATION_CODE.__getitem__, map(attrgetter("relation"), edges)))
+        scopes = {edge.scope for edge in edges if edge.scope is not None}
+        rank: dict[str | None, int] = {None: 0}
+        rank.update((scope, place) for place, scope in enumerate(sorted(scopes), start=1))
+        ranks = array("I", map(rank.__getitem__, map(attrgetter("scope"), edges)))
+        shape = (count, len(rank))
+        self.out: EdgeRows = _rows(sources, targets, relations, ranks, shape, unique=True)
+        """The edges leaving each party."""
+        self.into: EdgeRows = _rows(targets, sources, relations, ranks, shape)
+        """The edges reaching each party."""
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+def _rows(
+    near: array[int],
+    far: array[int],
+    relations: array[int],
+    ranks: array[int],
+    shape: tuple[int, int],
+    *,
+    unique: bool = False,
+) -> EdgeRows:
+    """The table of edges by their ``near`` end, each party's in (relation, far end,
+    scope) order; with ``unique``, :class:`ValueError` if two edges have the same key."""
+    parties, scopes = shape
+    kinds = len(RELATIONS)
+    unit: float = 1.0 if parties * kinds * parties * scopes < _EXACT_FLOAT else 1
+    # key = ((near * kinds + relation) * parties + far) * scopes + rank
+    keyed: Iterator[float] = map(mul, near, repeat(unit * kinds))
+    keyed = map(add, map(mul, map(add, keyed, relations), repeat(parties)), far)
+    keyed = map(add, map(mul, keyed, repeat(scopes)), ranks)
+    keys: Sequence[float] = array("d", keyed) if isinstance(unit, float) else list(keyed)
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    if unique:
+        ordered = list(map(keys.__getitem__, order))
+        if any(map(eq, ordered, islice(ordered, 1, None))):
+            raise ValueError("two edges have the same source, relation, target and scope")
+    del keys
+    wide = "q" if len(order) >= 2**31 else "i"
+    near_ordered = array("i", map(near.__getitem__, order))
+    return EdgeRows(
+        offsets=array(wide, map(bisect_left, repeat(near_ordered), range(parties + 1))),
+        edges=array(wide, order),
+        far=array("i", map(far.__getitem__, order)),
+        relations=array("B", map(relations.__getitem__, order)),
+    )
