@@ -4,12 +4,13 @@ reload of a changed dataset removes, refusing another dataset, and `accountgraph
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import datetime as dt
 import json
 import re
 from collections import Counter
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from typing import Any, TypeVar
 
 import pytest
@@ -18,14 +19,17 @@ from click.testing import CliRunner, Result
 from accountgraph.cli import cli
 from accountgraph.dataset import load_dataset
 from accountgraph.errors import AccountGraphError, DatasetError
-from accountgraph.model import Dataset, Direction, Text
+from accountgraph.model import Dataset, Direction, PartyKind, Text
 from accountgraph.store import open_backend, open_store
+from accountgraph.store.backends.base import Parameters, Row, Statement, StatementRunner
+from accountgraph.store.backends.falkordb import FalkorDBBackend
 from accountgraph.store.base import GraphStore
 from accountgraph.store.cypher import CypherStore
-from accountgraph.store.importer import LoadReport, Tally, load, plan_load
+from accountgraph.store.importer import KINDS, LoadReport, Tally, load, plan_load
 from accountgraph.store.memory import MemoryStore
 from tests import graphs
 from tests.conftest import FALKORDB, STORE_TIMEOUT
+from tests.dataset_files import synthetic_organisation
 from tests.falkordb_server import FalkorDBServer
 from tests.server import free_port
 
@@ -91,7 +95,12 @@ def test_loading_twice_changes_nothing(
     assert not second.changed
     assert "unique constraint on :Party(id)" in first.schema
     assert second.schema == ()
-    assert (first.backend, first.transactional, first.statements) == ("falkordb", False, 7)
+    # begin, the dataset, one batch per label and relation, the duties, finish; a reload
+    # also prunes what the dataset no longer holds (a first load has nothing to prune).
+    groups = len({p.kind.label for p in data.parties}) + len({e.relation for e in data.edges})
+    assert (first.backend, first.transactional, first.statements) == ("falkordb", False, groups + 4)
+    assert second.statements == groups + 5
+    assert (first.rows, second.rows) == (121, 121)
 
 
 def test_everything_loaded_reads_back_as_it_was(
@@ -214,18 +223,19 @@ def test_a_dataset_naming_missing_parties_writes_nothing(
     assert bounded(snapshot(url)) == ([], [])
 
 
-def test_batches_follow_the_batch_size() -> None:
+def test_a_plan_holds_every_row_stamped_with_the_datasets_fingerprint() -> None:
     data = load_dataset()
-    plan = plan_load(data, batch_size=10)
-    assert plan.steps.count("parties") == 3
-    assert plan.steps.count("edges") == 7
-    assert plan.steps.count("responsibilities") == 4
-    assert plan.steps[:2] == ("begin", "dataset")
-    assert plan.steps[-2:] == ("prune", "finish")
-    assert all(len(params.get("rows", ())) <= 10 for _, params in plan.statements)
-    assert len(plan_load(data, batch_size=1000).statements) == 7
-    replacing = plan_load(data, batch_size=1000, replaces=("other",))
-    assert replacing.steps[:3] == ("begin", "clear", "dataset")
+    plan = plan_load(data)
+    assert [len(plan.rows[kind]) for kind in KINDS] == [26, 63, 32]
+    assert plan.total_rows == 121
+    assert [row["id"] for row in plan.rows["parties"]] == list(data.party_ids)
+    assert plan.head["name"] == data.name
+    again = plan_load(data)
+    assert again.fingerprint == plan.fingerprint
+    assert again.run != plan.run
+    changed = dataclasses.replace(data, edges=data.edges[1:])
+    assert plan_load(changed).fingerprint != plan.fingerprint
+    assert plan_load(data, replaces=("other",)).replaces == ("other",)
     with pytest.raises(AccountGraphError, match="batch size 0"):
         bounded(load(open_backend("falkordb://127.0.0.1:1/g"), data, batch_size=0))
 
@@ -275,10 +285,18 @@ def test_load_command_shows_progress_and_what_it_created(
     url = url_of(falkordb_server, request)
     first = run("load", "--store", url, "--batch-size", "10")
     assert first.exit_code == 0, first.output
-    assert re.search(r"Loading wipo-a46-11 .* 18/18 statements", first.stderr)
-    assert (
-        f"Loaded wipo-a46-11 into {url} in 18 statements, each atomic on its own "
-        "(FalkorDB has no transactions over several statements)." in first.stdout
+    assert re.search(
+        r"Loading wipo-a46-11 .* 121/121 rows [\d,]+ rows/s 0:00:\d\d elapsed, 0:00:00 left",
+        first.stderr,
+    )
+    assert re.search(
+        f"Loaded wipo-a46-11 into {re.escape(url)} in \\d+ statements, each atomic on its own "
+        "\\(FalkorDB has no transactions over several statements\\).",
+        first.stdout,
+    )
+    assert re.search(
+        r"Wrote 121 rows in \d+\.\d s \([\d,]+ rows a second\), in batches of \d+ to \d+ rows\.",
+        first.stdout,
     )
     assert re.search(r"parties +26 +0 +0", first.stdout)
     assert re.search(r"edges +63 +0 +0", first.stdout)
@@ -374,3 +392,111 @@ def test_a_snapshot_pages_through_the_whole_graph(
 def test_the_read_batch_is_at_least_one() -> None:
     with pytest.raises(ValueError, match="read_batch=0"):
         CypherStore(open_backend("falkordb://127.0.0.1:1/x"), read_batch=0)
+
+
+# --- kinds that change, batches that adapt ----------------------------------------------
+
+
+def test_a_party_that_changes_kind_changes_label_on_reload(
+    falkordb_server: FalkorDBServer, request: pytest.FixtureRequest
+) -> None:
+    url = url_of(falkordb_server, request)
+    old = graphs.framework()
+    changed = {"staff": PartyKind.BODY, "undss": PartyKind.OFFICE}
+    swapped = tuple(dataclasses.replace(p, kind=changed.get(p.id, p.kind)) for p in old.parties)
+    assert sorted(p.kind.label for p in old.parties if p.id in changed) == ["Actor", "Body"]
+    new = dataclasses.replace(old, parties=swapped)
+    bounded(load_into(url, old))
+    report = bounded(load_into(url, new))
+    assert report.parties == Tally(existing=len(new.parties))
+
+    async def labels() -> dict[str, list[str]]:
+        backend = open_backend(url, timeout=STORE_TIMEOUT)
+        try:
+            rows = await backend.run("MATCH (p:Party) RETURN p.id AS id, labels(p) AS labels")
+        finally:
+            await backend.close()
+        return {row["id"]: sorted(row["labels"]) for row in rows}
+
+    found = bounded(labels())
+    assert len(found) == len(new.parties)
+    for party in new.parties:
+        assert found[party.id] == sorted(["Party", party.kind.label])
+
+
+class RecordingBackend:
+    """A FalkorDB backend that records how many rows each statement it ran was given."""
+
+    name = "falkordb"
+    transactional = False
+
+    def __init__(self, url: str, timeout: float) -> None:
+        self._server = FalkorDBBackend(url, timeout=timeout)
+        self.url = self._server.url
+        self.timeout = timeout
+        self.batches: list[int] = []
+
+    async def run(self, text: str, parameters: Parameters | None = None) -> list[Row]:
+        if parameters is not None and "rows" in parameters:
+            self.batches.append(len(parameters["rows"]))
+        return await self._server.run(text, parameters)
+
+    async def run_atomic(self, statements: Sequence[Statement]) -> list[list[Row]]:
+        return [await self.run(text, parameters) for text, parameters in statements]
+
+    @contextlib.asynccontextmanager
+    async def transaction(self) -> AsyncIterator[StatementRunner]:
+        yield self
+
+    async def ensure_schema(self) -> list[str]:
+        return await self._server.ensure_schema()
+
+    async def ping(self) -> None:
+        await self._server.ping()
+
+    async def close(self) -> None:
+        await self._server.close()
+
+
+TINY_TIMEOUT = 0.25
+"""No batch of 10,000 parties or edges is written this fast (it would take 100,000 rows a
+second at 0.1 s, where a batch shrinks): the batches must adapt for a load to finish."""
+
+
+def test_a_load_adapts_its_batches_to_a_tiny_timeout(
+    falkordb_server: FalkorDBServer, request: pytest.FixtureRequest
+) -> None:
+    url = url_of(falkordb_server, request)
+    data = synthetic_organisation(12_000)
+
+    async def scenario(replace: bool) -> tuple[LoadReport, list[int]]:
+        backend = RecordingBackend(url, TINY_TIMEOUT)
+        try:
+            report = await load(backend, data, batch_size=10_000, replace=replace)
+        finally:
+            await backend.close()
+        return report, backend.batches
+
+    first, sizes = bounded(scenario(replace=False), budget=300)
+    assert sizes[0] == 10_000
+    assert max(sizes[1:]) < 10_000
+    assert first.batch_size == 10_000
+    assert first.parties == Tally(created=len(data.parties))
+    assert first.edges == Tally(created=len(data.edges))
+
+    async def counts() -> tuple[int, int]:
+        store = open_store(url, timeout=STORE_TIMEOUT)
+        try:
+            stats = await store.stats()
+        finally:
+            await store.close()
+        return stats.parties, stats.edges
+
+    # A batch that timed out and went again wrote nothing twice.
+    assert bounded(counts()) == (len(data.parties), len(data.edges))
+    again, _ = bounded(scenario(replace=False), budget=300)
+    assert not again.changed
+    assert bounded(counts()) == (len(data.parties), len(data.edges))
+    replaced, _ = bounded(scenario(replace=True), budget=300)
+    assert replaced.removed_nodes == len(data.parties) + 1  # and the dataset's node
+    assert bounded(counts()) == (len(data.parties), len(data.edges))

@@ -741,8 +741,9 @@ def load_command(
         TextColumn("rows"),
         RowsPerSecond(),
         TimeElapsedColumn(),
-        TextColumn("left"),
+        TextColumn("elapsed,"),
         TimeRemainingColumn(),
+        TextColumn("left"),
     )
     with Progress(*columns, console=Console(stderr=True)) as bar:
         task = bar.add_task(f"Loading {data.name}", total=None)

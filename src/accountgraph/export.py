@@ -553,16 +553,14 @@ def export_cypher(dataset: Dataset) -> str:
     (no parameters); ids are looked up by ``MATCH``, so on a large graph run the store's
     schema (``cypher/schema_neo4j.cypher``) first to index them.
     """
-    plan = plan_load(dataset, batch_size=1 + len(dataset.parties) + len(dataset.edges))
-    rows: dict[str, list[Props]] = {"parties": [], "edges": [], "responsibilities": []}
-    head: Props = {}
-    for step, (_, parameters) in zip(plan.steps, plan.statements, strict=True):
-        if step == "dataset":
-            head = dict(parameters)
-        elif step in rows:
-            rows[step] += parameters["rows"]
-    stamp = head.pop("fingerprint")
-    party_rows, edge_rows, duty_rows = rows["parties"], rows["edges"], rows["responsibilities"]
+    plan = plan_load(dataset)
+    head: Props = dict(plan.head)
+    stamp = plan.fingerprint
+    party_rows, edge_rows, duty_rows = (
+        plan.rows["parties"],
+        plan.rows["edges"],
+        plan.rows["responsibilities"],
+    )
     lines = [
         f"// {dataset.name}: {len(party_rows)} parties, {len(edge_rows)} edges, "
         f"{len(duty_rows)} responsibilities. Run on an empty graph.",

@@ -1,20 +1,30 @@
-"""Loading a dataset into a graph database: schema, then parameterised MERGE batches.
+"""Loading a dataset into a graph database: schema, then parameterised batches.
 
-A load creates the constraints and indexes it lacks (``backend.ensure_schema``), checks
-what the graph holds, then writes the graph's load marker (see
+A load creates the constraints and indexes it lacks (``backend.ensure_schema``) before
+it writes anything, so every look-up by id uses the index from the first batch; checks
+what the graph holds; then writes the graph's load marker (see
 :mod:`accountgraph.store.load_marker`), the dataset node, the parties, the edges and the
-duties in ``UNWIND $rows AS row … MERGE`` batches (``cypher/import_*.cypher``), removes
-what an earlier load of the same dataset held and this one does not, and finally marks
-itself finished. Everything it writes carries a stamp of the dataset's content, so
-loading the same dataset twice changes nothing, and a pruning step can tell stale items
-from fresh ones.
+duties in ``UNWIND $rows AS row …`` batches, and finally marks itself finished.
 
-On a transactional server (Neo4j) every statement runs in one transaction: the load
-happens entirely or not at all. On FalkorDB each statement is atomic on its own, so the
-load runs as few statements as the batch size allows (one per batch); an interrupted load
-leaves part of the dataset and its marker unfinished, so the stores answer
-:class:`PartialGraphError` until a load runs again and completes it. The loader says so
-when it stops part-way.
+Each label of party and each relation of edge has statements of its own
+(:mod:`accountgraph.store.import_statements`). Into a graph that holds nothing (checked
+first, or emptied by ``replace``) the batches ``CREATE``: nothing is looked up, which is
+the database's own speed. Into a graph that holds the same dataset they ``MERGE``, and a
+last step removes what an earlier load of it held and this one does not. Everything a
+load writes carries a stamp of the dataset's content, so loading the same dataset twice
+changes nothing.
+
+The batch size adapts to the store's timeout (:mod:`accountgraph.store.batch_size`): each
+batch is timed, and the next grows or shrinks. On FalkorDB, which runs each statement on
+its own, a batch that timed out is written again in smaller batches by the ``MERGE``
+statement, which is right whether or not the server went on to apply the first try (it
+runs the writes to a graph one after another). On a transactional server (Neo4j) the
+whole load is one transaction: it happens entirely or not at all, and a batch that timed
+out rolls it back, to be started again in smaller batches.
+
+On FalkorDB an interrupted load leaves part of the dataset and its marker unfinished, so
+the stores answer :class:`PartialGraphError` until a load runs again and completes it.
+The loader says so when it stops part-way.
 
 A graph holding another dataset (or nodes that are no dataset's) is refused unless
 ``replace``, which first removes everything the graph holds.
@@ -22,12 +32,11 @@ A graph holding another dataset (or nodes that are no dataset's) is refused unle
 
 from __future__ import annotations
 
-import dataclasses
+import time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from accountgraph.errors import (
     AccountGraphError,
@@ -36,7 +45,7 @@ from accountgraph.errors import (
     Problem,
     StoreUnavailableError,
 )
-from accountgraph.model import Dataset
+from accountgraph.model import Dataset, Relation
 from accountgraph.store._cypher_rows import (
     Props,
     dataset_parameters,
@@ -45,13 +54,38 @@ from accountgraph.store._cypher_rows import (
     party_row,
     responsibility_row,
 )
-from accountgraph.store.backends.base import CypherBackend, Row, Statement
+from accountgraph.store.backends.base import (
+    CypherBackend,
+    Parameters,
+    Row,
+    StatementRunner,
+    StoreTimeoutError,
+)
+from accountgraph.store.batch_size import BatchSizer
+from accountgraph.store.import_statements import (
+    LABELS,
+    edge_statement,
+    party_statement,
+    responsibility_statement,
+)
 from accountgraph.store.load_marker import LoadMarker, moment, unfinished
 from accountgraph.store.statements import statement
 
 DEFAULT_BATCH_SIZE = 1000
 
 KINDS = ("parties", "edges", "responsibilities")
+
+PATIENCE = 10
+"""On a server without transactions, a load gives up when no statement has answered for
+this many timeouts (and :data:`LEAST_PATIENCE`): meanwhile each statement that timed out
+goes again, in smaller batches, and waits behind the write the server may still be
+finishing."""
+
+LEAST_PATIENCE = 30.0
+"""Seconds a load waits at least for a server busy with a write it stopped waiting for."""
+
+RESTARTS = 3
+"""A transaction rolled back by a batch that timed out starts again at most this often."""
 
 _SERVER_NAMES = {"falkordb": "FalkorDB", "neo4j": "Neo4j"}
 
@@ -71,17 +105,27 @@ class Tally:
 
 @dataclass(frozen=True, slots=True)
 class LoadPlan:
-    """The statements a load will run, in order, and what each writes."""
+    """What a load writes: the dataset's node, then its rows, stamped with its fingerprint."""
 
     dataset: Dataset
-    statements: tuple[Statement, ...]
-    steps: tuple[str, ...]
-    """Per statement: ``begin``, ``clear``, ``dataset``, a kind of item, ``prune`` or
-    ``finish``."""
+    head: Props
+    """The parameters of the dataset's node (``cypher/import_dataset.cypher``)."""
+    fingerprint: str
+    """The stamp of the dataset's content that everything the load writes carries."""
+    rows: Mapping[str, Sequence[Props]]
+    """Per kind of item (:data:`KINDS`), its rows in the dataset's order."""
     replaces: tuple[str, ...]
     """The datasets the graph held that this load removes first."""
     run: str
-    """The load's id, in the load marker the first statement writes."""
+    """The load's id, in the load marker its first statement writes."""
+    clears: bool = False
+    """Whether the load first removes everything the graph holds (``replaces`` may name
+    no dataset: nodes of none)."""
+
+    @property
+    def total_rows(self) -> int:
+        """Parties, edges and duties: what the progress of a load counts."""
+        return sum(len(rows) for rows in self.rows.values())
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +138,7 @@ class LoadReport:
     transactional: bool
     statements: int
     batch_size: int
+    """The size the batches started at."""
     schema: tuple[str, ...]
     replaced: tuple[str, ...]
     removed_nodes: int
@@ -103,6 +148,16 @@ class LoadReport:
     completed: LoadMarker | None = None
     """An earlier load that had not finished when this one began (this one completed the
     graph)."""
+    rows: int = 0
+    """Parties, edges and duties written."""
+    seconds: float = 0.0
+    """How long the writing took, from the first statement to the last."""
+    batches: tuple[int, int] = (0, 0)
+    """The fewest and the most rows a batch held."""
+    retried: int = 0
+    """Statements that timed out and were run again (in smaller batches)."""
+    restarts: int = 0
+    """Times the load's transaction was rolled back by a timeout and started again."""
 
     @property
     def changed(self) -> bool:
@@ -111,8 +166,12 @@ class LoadReport:
             for tally in (self.parties, self.edges, self.responsibilities)
         )
 
+    @property
+    def rows_per_second(self) -> float:
+        return self.rows / self.seconds if self.seconds > 0 else 0.0
+
     def summary(self) -> list[str]:
-        """What the load did, as lines for a person: how, then a table of counts."""
+        """What the load did, as lines for a person: how, how fast, then a table of counts."""
         if self.transactional:
             how = f"in one transaction of {self.statements} statements (all or nothing)"
         else:
@@ -122,6 +181,7 @@ class LoadReport:
                 f"({server} has no transactions over several statements)"
             )
         lines = [f"Loaded {self.dataset} into {self.store} {how}."]
+        lines.append(self._speed())
         if self.completed is not None:
             lines.append(
                 f"Completed the graph: the load of {self.completed.dataset} started "
@@ -142,9 +202,23 @@ class LoadReport:
             lines.append("Nothing changed: the graph already held this dataset.")
         return lines
 
+    def _speed(self) -> str:
+        smallest, largest = self.batches
+        sizes = f"{smallest:,}" if smallest == largest else f"{smallest:,} to {largest:,}"
+        line = (
+            f"Wrote {self.rows:,} rows in {self.seconds:.1f} s "
+            f"({self.rows_per_second:,.0f} rows a second), in batches of {sizes} rows"
+        )
+        if self.retried:
+            line += f"; {self.retried} timed out and went again in smaller batches"
+        if self.restarts:
+            line += f"; the transaction started again {self.restarts} times, in smaller batches"
+        return line + "."
+
 
 Progress = Callable[[int], None]
-"""Told how many statements have just finished."""
+"""Told how many of the plan's rows are written so far (fewer than before when a
+transaction starts again)."""
 
 
 async def load(
@@ -158,11 +232,11 @@ async def load(
 ) -> LoadReport:
     """Load ``dataset`` into the graph behind ``backend``; say what was created.
 
-    ``on_plan`` hears the statements before any runs (to size a progress bar);
-    ``progress`` hears as they finish — all at once on a transactional server, whose one
-    transaction commits at the end. A load that stops part-way on a server without
-    transactions raises :class:`PartialGraphError`, saying why and that the graph is now
-    partial.
+    ``batch_size`` is the first batch's size; later ones adapt to the store's timeout.
+    ``on_plan`` hears what will be written before anything is (to size a progress bar);
+    ``progress`` hears as batches answer (on Neo4j, inside the one transaction, which
+    commits at the end). A load that stops part-way on a server without transactions
+    raises :class:`PartialGraphError`, saying why and that the graph is now partial.
     """
     if batch_size < 1:
         raise AccountGraphError(f"batch size {batch_size} is not allowed: at least 1")
@@ -183,22 +257,30 @@ async def load(
             "remove what it holds first"
         )
     earlier = unfinished(await backend.run(statement("load_marker")))
-    plan = plan_load(
-        dataset, batch_size=batch_size, replaces=tuple(names) if replace and nodes else None
-    )
+    plan = plan_load(dataset, replaces=tuple(names) if replace and nodes else None)
     if on_plan is not None:
         on_plan(plan)
-    results = await _execute(backend, plan, progress)
-    report = _report(backend, plan, results, schema=tuple(schema), batch_size=batch_size)
-    return dataclasses.replace(report, completed=earlier)
+    sizer = BatchSizer(batch_size, backend.timeout)
+    fresh = nodes == 0 or replace
+    started = time.monotonic()
+    if backend.transactional:
+        writer, restarts = await _write_in_one_transaction(backend, plan, sizer, fresh, progress)
+    else:
+        writer, restarts = _Writer(backend, plan, sizer, fresh, progress), 0
+        await writer.write_alone(backend)
+    return writer.report(
+        schema=tuple(schema),
+        batch_size=batch_size,
+        seconds=time.monotonic() - started,
+        completed=earlier,
+        restarts=restarts,
+    )
 
 
-def plan_load(
-    dataset: Dataset, *, batch_size: int, replaces: tuple[str, ...] | None = None
-) -> LoadPlan:
-    """The statements that load ``dataset``, ``batch_size`` items a statement, between the
-    one that marks the load begun and the one that marks it finished; after the first,
-    removing everything the graph holds when ``replaces`` (the datasets it held) is given."""
+def plan_load(dataset: Dataset, *, replaces: tuple[str, ...] | None = None) -> LoadPlan:
+    """What loading ``dataset`` writes: its node's parameters and its rows, stamped with
+    the fingerprint of all of them; removing first everything the graph holds when
+    ``replaces`` (the datasets it held) is given."""
     rows: dict[str, list[Props]] = {
         "parties": [party_row(p, i) for i, p in enumerate(dataset.parties)],
         "edges": [edge_row(e, i) for i, e in enumerate(dataset.edges)],
@@ -206,133 +288,304 @@ def plan_load(
     }
     head = dataset_parameters(dataset)
     stamp = fingerprint([head, *(rows[kind] for kind in KINDS)])
-    run = uuid.uuid4().hex
-    begin = {"dataset": dataset.name, "version": stamp, "run": run}
-    statements: list[Statement] = [(statement("load_begin"), begin)]
-    steps = ["begin"]
-    if replaces is not None:
-        statements.append((statement("graph_clear"), {}))
-        steps.append("clear")
-    statements.append((statement("import_dataset"), {**head, "fingerprint": stamp}))
-    steps.append("dataset")
-    for kind in KINDS:
-        for batch in _batches(rows[kind], batch_size):
-            statements.append((statement(f"import_{kind}"), {"rows": batch, "fingerprint": stamp}))
-            steps.append(kind)
-    statements.append((statement("import_prune"), {"fingerprint": stamp}))
-    steps.append("prune")
-    statements.append((statement("load_finish"), {"run": run}))
-    steps.append("finish")
-    return LoadPlan(dataset, tuple(statements), tuple(steps), replaces or (), run)
+    return LoadPlan(
+        dataset, head, stamp, rows, replaces or (), uuid.uuid4().hex, clears=replaces is not None
+    )
 
 
-async def _execute(
-    backend: CypherBackend, plan: LoadPlan, progress: Progress | None
-) -> list[list[Row]]:
-    """Run the plan's statements: in one transaction where the server has them, else one
-    by one, checking what the batches wrote before the last statement marks the load
-    finished."""
-    statements = plan.statements
-    if backend.transactional:
-        results = await backend.run_atomic(statements)
-        if progress is not None:
-            progress(len(statements))
-        _check_written(backend, plan, results)
-        _check_finished(backend, results)
-        return results
-    results = []
-    for step, (text, parameters) in zip(plan.steps, statements, strict=True):
-        try:
-            if step == "finish":
-                _check_written(backend, plan, results)
-            results.append(await backend.run(text, parameters))
-        except AccountGraphError as error:
-            if not results:
-                raise
-            [begun] = results[0]
-            raise PartialGraphError(
-                backend.url,
-                plan.dataset.name,
-                moment(begun["started"]),
-                cause=error.reason if isinstance(error, StoreUnavailableError) else str(error),
-                ran=(len(results), len(statements)),
-            ) from None
-        if progress is not None:
-            progress(1)
-    _check_finished(backend, results)
-    return results
+@dataclass(frozen=True, slots=True)
+class _Group:
+    """Rows of one kind written by one pair of statements (one label, one relation)."""
+
+    kind: str
+    create: str
+    merge: str
+    rows: Sequence[Props]
 
 
-def _check_written(backend: CypherBackend, plan: LoadPlan, results: Sequence[list[Row]]) -> None:
-    """Raise unless the batches wrote every party, edge and duty of the dataset."""
-    totals = dict.fromkeys(KINDS, 0)
-    for step, rows in zip(plan.steps, results, strict=False):
-        if step in KINDS:
-            [row] = rows
-            totals[step] += int(row["total"])
-    expected = {
-        "parties": len(plan.dataset.parties),
-        "edges": len(plan.dataset.edges),
-        "responsibilities": len(plan.dataset.responsibilities),
-    }
-    for kind in KINDS:
-        if totals[kind] != expected[kind]:
-            raise AccountGraphError(
-                f"{backend.url} wrote {totals[kind]} of {expected[kind]} {kind}: the load is "
-                "incomplete"
-            )
-
-
-def _check_finished(backend: CypherBackend, results: Sequence[list[Row]]) -> None:
-    """Raise unless the last statement marked this load finished."""
-    [row] = results[-1]
-    if int(row["marked"]) == 0:
-        raise AccountGraphError(
-            f"another load began on {backend.url} while this one ran, and the graph holds "
-            "whatever each wrote last: run `accountgraph load` again, alone, to load one "
-            "whole dataset"
+def _groups(plan: LoadPlan) -> list[_Group]:
+    """The plan's rows by statement: parties by label, then edges by relation (every party
+    exists before any edge looks for its ends), then duties."""
+    parties = plan.rows["parties"]
+    groups = [
+        _Group(
+            "parties",
+            statement(party_statement(label, "create")),
+            statement(party_statement(label, "merge")),
+            [row for row in parties if row["label"] == label],
         )
+        for label in LABELS
+    ]
+    edges = plan.rows["edges"]
+    groups += [
+        _Group(
+            "edges",
+            statement(edge_statement(relation, "create")),
+            statement(edge_statement(relation, "merge")),
+            [row for row in edges if row["relation"] == relation.value],
+        )
+        for relation in Relation
+    ]
+    groups.append(
+        _Group(
+            "responsibilities",
+            statement(responsibility_statement("create")),
+            statement(responsibility_statement("merge")),
+            plan.rows["responsibilities"],
+        )
+    )
+    return [group for group in groups if group.rows]
 
 
-def _report(
+async def _write_in_one_transaction(
     backend: CypherBackend,
     plan: LoadPlan,
-    results: Sequence[list[Row]],
-    *,
-    schema: tuple[str, ...],
-    batch_size: int,
-) -> LoadReport:
-    created = dict.fromkeys(KINDS, 0)
-    totals = dict.fromkeys(KINDS, 0)
-    removed: dict[str, Any] = dict.fromkeys(KINDS, 0)
-    removed_nodes = 0
-    for step, rows in zip(plan.steps, results, strict=True):
-        if step in KINDS:
-            [row] = rows
-            created[step] += int(row["created"])
-            totals[step] += int(row["total"])
-        elif step == "prune":
-            [row] = rows
-            removed = {kind: int(row[kind]) for kind in KINDS}
-        elif step == "clear":
-            removed_nodes = int(rows[0]["removed"]) if rows else 0
-    tallies = {
-        kind: Tally(created[kind], totals[kind] - created[kind], removed[kind]) for kind in KINDS
-    }
-    return LoadReport(
-        dataset=plan.dataset.name,
-        store=backend.url,
-        backend=backend.name,
-        transactional=backend.transactional,
-        statements=len(plan.statements),
-        batch_size=batch_size,
-        schema=schema,
-        replaced=plan.replaces,
-        removed_nodes=removed_nodes,
-        parties=tallies["parties"],
-        edges=tallies["edges"],
-        responsibilities=tallies["responsibilities"],
-    )
+    sizer: BatchSizer,
+    fresh: bool,
+    progress: Progress | None,
+) -> tuple[_Writer, int]:
+    """Write the plan in one transaction; start again, in the smaller batches the sizer
+    now gives, when a batch timed out and rolled it back."""
+    restarts = 0
+    while True:
+        writer = _Writer(backend, plan, sizer, fresh, progress)
+        try:
+            async with backend.transaction() as tx:
+                await writer.write(tx)
+        except StoreTimeoutError as error:
+            if restarts == RESTARTS:
+                raise StoreTimeoutError(
+                    backend.url,
+                    f"{error.reason}, and the load's transaction was rolled back "
+                    f"{restarts + 1} times, down to batches of {sizer.size} rows: nothing "
+                    "was loaded; a longer --store-timeout may let it finish",
+                ) from None
+            restarts += 1
+            if progress is not None:
+                progress(0)
+            continue
+        writer.check_finished()
+        return writer, restarts
+
+
+class _Writer:
+    """Runs one load's statements and keeps count of what they wrote."""
+
+    def __init__(
+        self,
+        backend: CypherBackend,
+        plan: LoadPlan,
+        sizer: BatchSizer,
+        fresh: bool,
+        progress: Progress | None,
+    ) -> None:
+        self.backend = backend
+        self.plan = plan
+        self.sizer = sizer
+        self.fresh = fresh
+        """The graph holds nothing of the dataset: the batches CREATE and nothing is pruned."""
+        self.progress = progress
+        self.again = not backend.transactional
+        """Run a statement that timed out again (each statement alone is idempotent, or
+        goes again by one that is)."""
+        self.statements = 0
+        self.retried = 0
+        self.written = 0
+        self.created: Counter[str] = Counter()
+        self.totals: Counter[str] = Counter()
+        self.removed: dict[str, int] = dict.fromkeys(KINDS, 0)
+        self.removed_nodes = 0
+        self.began: int | None = None
+        self.marked = 0
+        self._remaining = 0
+        self._silent_since: float | None = None
+        """When the first of the timeouts since the last answer began."""
+
+    async def write_alone(self, runner: StatementRunner) -> None:
+        """:meth:`write`, on a server where each statement takes effect as it runs: a load
+        stopped after its first statement leaves the graph partial, and says so."""
+        try:
+            await self.write(runner)
+        except AccountGraphError as error:
+            if self.began is None:
+                raise
+            raise PartialGraphError(
+                self.backend.url,
+                self.plan.dataset.name,
+                moment(self.began),
+                cause=error.reason if isinstance(error, StoreUnavailableError) else str(error),
+                ran=(self.statements, self.statements + self._remaining_statements()),
+            ) from None
+        self.check_finished()
+
+    async def write(self, runner: StatementRunner) -> None:
+        """Mark the load begun, clear the graph if asked, write the dataset's node and
+        rows, prune what an earlier load left, check, and mark the load finished."""
+        plan = self.plan
+        self._remaining = plan.total_rows
+        begin = {"dataset": plan.dataset.name, "version": plan.fingerprint, "run": plan.run}
+        [begun] = await self._run(runner, statement("load_begin"), begin)
+        self.began = int(begun["started"])
+        if plan.clears:
+            await self._clear(runner)
+        head = {**plan.head, "fingerprint": plan.fingerprint}
+        await self._run(runner, statement("import_dataset"), head)
+        self._report_progress()
+        for group in _groups(plan):
+            await self._write_group(runner, group)
+        if not self.fresh:
+            [pruned] = await self._run(
+                runner, statement("import_prune"), {"fingerprint": plan.fingerprint}
+            )
+            self.removed = {kind: int(pruned[kind]) for kind in KINDS}
+        self._check_written()
+        [finished] = await self._run(runner, statement("load_finish"), {"run": plan.run})
+        self.marked = int(finished["marked"])
+
+    async def _clear(self, runner: StatementRunner) -> None:
+        """Remove everything the graph holds but the marker, in batches sized like rows."""
+        sizer = BatchSizer(self.sizer.size, self.sizer.timeout)
+        while True:
+            limit = sizer.size
+            began = time.monotonic()
+            try:
+                [row] = await runner.run(statement("load_clear"), {"limit": limit})
+            except StoreTimeoutError as error:
+                sizer.timed_out(limit)
+                self._timed_out(error, limit)
+                continue
+            self._answered()
+            sizer.answered(limit, time.monotonic() - began)
+            removed = int(row["removed"])
+            self.removed_nodes += removed
+            if removed < limit:
+                return
+
+    async def _write_group(self, runner: StatementRunner, group: _Group) -> None:
+        rows = group.rows
+        start = 0
+        merge_until = 0
+        """Rows before this went in a batch that timed out, and may have been written:
+        they go again by the idempotent statement."""
+        while start < len(rows):
+            batch = list(rows[start : start + self.sizer.size])
+            create = self.fresh and start >= merge_until
+            parameters = {"rows": batch, "fingerprint": self.plan.fingerprint}
+            began = time.monotonic()
+            try:
+                [row] = await runner.run(group.create if create else group.merge, parameters)
+            except StoreTimeoutError as error:
+                self.sizer.timed_out(len(batch))
+                self._timed_out(error, len(batch))
+                merge_until = max(merge_until, start + len(batch))
+                continue
+            self._answered()
+            self.sizer.answered(len(batch), time.monotonic() - began)
+            total = int(row["total"])
+            self.totals[group.kind] += total
+            self.created[group.kind] += total if self.fresh else int(row["created"])
+            start += len(batch)
+            self.written += len(batch)
+            self._remaining -= len(batch)
+            self._report_progress()
+
+    async def _run(self, runner: StatementRunner, text: str, parameters: Parameters) -> list[Row]:
+        """Run a statement that is not a batch; again after a timeout, where it may."""
+        while True:
+            try:
+                rows = await runner.run(text, parameters)
+            except StoreTimeoutError as error:
+                self._timed_out(error, None)
+                continue
+            self._answered()
+            return rows
+
+    def _answered(self) -> None:
+        self.statements += 1
+        self._silent_since = None
+
+    def _timed_out(self, error: StoreTimeoutError, rows: int | None) -> None:
+        """Count a timeout; raise it unless the statement may go again."""
+        if not self.again:
+            raise error
+        now = time.monotonic()
+        timeout = self.backend.timeout
+        if self._silent_since is None:
+            self._silent_since = now - timeout
+        silent = now - self._silent_since
+        if silent >= max(PATIENCE * timeout, LEAST_PATIENCE):
+            what = "a statement" if rows is None else f"a batch of {rows} rows"
+            raise StoreTimeoutError(
+                self.backend.url,
+                f"{error.reason}, and nothing answered for {silent:.0f} s, down to {what}; "
+                "a longer --store-timeout may let the load finish",
+            ) from None
+        self.retried += 1
+
+    def _report_progress(self) -> None:
+        if self.progress is not None:
+            self.progress(self.written)
+
+    def _remaining_statements(self) -> int:
+        """The statements left to run, by the batch size now: an estimate for a person."""
+        batches = -(-self._remaining // self.sizer.size)
+        return batches + (0 if self.fresh else 1) + 1
+
+    def _check_written(self) -> None:
+        """Raise unless the batches wrote every party, edge and duty of the dataset."""
+        for kind in KINDS:
+            expected = len(self.plan.rows[kind])
+            if self.totals[kind] != expected:
+                raise AccountGraphError(
+                    f"{self.backend.url} wrote {self.totals[kind]} of {expected} {kind}: the "
+                    "load is incomplete"
+                )
+
+    def check_finished(self) -> None:
+        """Raise unless the last statement marked this load finished."""
+        if self.marked == 0:
+            raise AccountGraphError(
+                f"another load began on {self.backend.url} while this one ran, and the graph "
+                "holds whatever each wrote last: run `accountgraph load` again, alone, to "
+                "load one whole dataset"
+            )
+
+    def report(
+        self,
+        *,
+        schema: tuple[str, ...],
+        batch_size: int,
+        seconds: float,
+        completed: LoadMarker | None,
+        restarts: int,
+    ) -> LoadReport:
+        tallies = {
+            kind: Tally(
+                self.created[kind], self.totals[kind] - self.created[kind], self.removed[kind]
+            )
+            for kind in KINDS
+        }
+        backend = self.backend
+        return LoadReport(
+            dataset=self.plan.dataset.name,
+            store=backend.url,
+            backend=backend.name,
+            transactional=backend.transactional,
+            statements=self.statements,
+            batch_size=batch_size,
+            schema=schema,
+            replaced=self.plan.replaces,
+            removed_nodes=self.removed_nodes,
+            parties=tallies["parties"],
+            edges=tallies["edges"],
+            responsibilities=tallies["responsibilities"],
+            completed=completed,
+            rows=self.written,
+            seconds=seconds,
+            batches=(self.sizer.smallest or 0, self.sizer.largest),
+            retried=self.retried,
+            restarts=restarts,
+        )
 
 
 def _responsibility_rows(dataset: Dataset) -> list[Props]:
@@ -345,13 +598,8 @@ def _responsibility_rows(dataset: Dataset) -> list[Props]:
     return rows
 
 
-def _batches(rows: Sequence[Props], size: int) -> Iterator[list[Props]]:
-    for start in range(0, len(rows), size):
-        yield list(rows[start : start + size])
-
-
 def _check_references(dataset: Dataset) -> None:
-    """Refuse a dataset whose edges or duties name no party: MERGE would skip them."""
+    """Refuse a dataset whose edges or duties name no party: their batches would skip them."""
     ids = set(dataset.party_ids)
     problems = [
         Problem(dataset.name, None, f"{e.source} {e.relation} {e.target}: no party {end!r}", end)

@@ -4,19 +4,40 @@ A backend runs one parameterised Cypher statement and returns plain rows (dicts 
 strings, numbers, booleans, lists and nulls — never driver graph objects), or runs a
 sequence of statements as atomically as its server can. It turns every way the server
 can fail (unreachable, refused credentials, time-out, server error) into
-:class:`~accountgraph.errors.StoreUnavailableError` naming the redacted URL, and never
-waits longer than its ``timeout``.
+:class:`~accountgraph.errors.StoreUnavailableError` naming the redacted URL — a
+:class:`StoreTimeoutError` when the server did not answer in time — and never waits
+longer than its ``timeout`` for one answer.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
 from typing import Any, Protocol
+
+from accountgraph.errors import StoreUnavailableError
 
 Row = dict[str, Any]
 Parameters = Mapping[str, Any]
 Statement = tuple[str, Parameters]
 """A Cypher text and its parameters."""
+
+
+class StoreTimeoutError(StoreUnavailableError):
+    """The server did not answer one statement within the backend's ``timeout``.
+
+    The statement may still be running on the server and may yet take effect: FalkorDB,
+    for one, lets a write it has begun finish whoever stops waiting for it (but runs the
+    writes to one graph one after another, so a statement sent next starts after it).
+    """
+
+
+class StatementRunner(Protocol):
+    """Something that runs one statement: a backend, or one of its transactions."""
+
+    async def run(self, statement: str, parameters: Parameters | None = None) -> list[Row]:
+        """Run one statement; its rows as plain dicts."""
+        ...
 
 
 class CypherBackend(Protocol):
@@ -29,8 +50,11 @@ class CypherBackend(Protocol):
     """The server's URL without credentials, safe to print."""
 
     transactional: bool
-    """Whether :meth:`run_atomic` is all-or-nothing across statements (Neo4j) or only
-    statement by statement (FalkorDB)."""
+    """Whether :meth:`run_atomic` and :meth:`transaction` are all-or-nothing across
+    statements (Neo4j) or only statement by statement (FalkorDB)."""
+
+    timeout: float
+    """Seconds the server has to answer one statement."""
 
     async def run(self, statement: str, parameters: Parameters | None = None) -> list[Row]:
         """Run one statement; its rows as plain dicts."""
@@ -38,6 +62,13 @@ class CypherBackend(Protocol):
 
     async def run_atomic(self, statements: Sequence[Statement]) -> list[list[Row]]:
         """Run statements in order, in one transaction where the server has them."""
+        ...
+
+    def transaction(self) -> AbstractAsyncContextManager[StatementRunner]:
+        """A runner for statements that take effect together when the block ends, and not
+        at all if it raises, where the server has transactions (Neo4j); elsewhere each
+        statement takes effect as it runs. Each statement must answer within ``timeout``;
+        the block as a whole has no time limit."""
         ...
 
     async def ensure_schema(self) -> list[str]:

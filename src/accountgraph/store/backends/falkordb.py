@@ -17,18 +17,27 @@ its server restarting.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import Any
 
 from falkordb.asyncio import FalkorDB
 from falkordb.exceptions import SchemaVersionMismatchException
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError, ResponseError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from accountgraph.errors import StoreUnavailableError
-from accountgraph.store.backends.base import Parameters, Row, Statement
+from accountgraph.store.backends.base import (
+    Parameters,
+    Row,
+    Statement,
+    StatementRunner,
+    StoreTimeoutError,
+)
 from accountgraph.store.statements import statements
 from accountgraph.store.urls import parse_falkordb_url
 
@@ -54,7 +63,7 @@ class FalkorDBBackend:
         self._address = parse_falkordb_url(url)
         self.url = self._address.redacted
         self.graph_name = self._address.graph
-        self._timeout = timeout
+        self.timeout = timeout
         self._client: Any = None
         self._graph: Any = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -62,7 +71,7 @@ class FalkorDBBackend:
 
     async def run(self, statement: str, parameters: Parameters | None = None) -> list[Row]:
         try:
-            async with asyncio.timeout(self._timeout):
+            async with asyncio.timeout(self.timeout):
                 return await self._query(statement, parameters)
         except _FAILURES as error:
             raise self._unavailable(error) from None
@@ -70,6 +79,12 @@ class FalkorDBBackend:
     async def run_atomic(self, statements: Sequence[Statement]) -> list[list[Row]]:
         """Run each statement in turn; each is atomic, the sequence is not."""
         return [await self.run(text, parameters) for text, parameters in statements]
+
+    @contextlib.asynccontextmanager
+    async def transaction(self) -> AsyncIterator[StatementRunner]:
+        """The backend itself: FalkorDB has no transactions over several statements, so
+        each statement takes effect as it runs."""
+        yield self
 
     async def ensure_schema(self) -> list[str]:
         """Create the indexes of ``cypher/schema_falkordb.cypher`` and the unique constraint
@@ -81,7 +96,7 @@ class FalkorDBBackend:
         """
         created: list[str] = []
         try:
-            async with asyncio.timeout(self._timeout):
+            async with asyncio.timeout(self.timeout):
                 client = await self._connect()
                 indexed = await self._indexed()
                 for text in statements("schema_falkordb"):
@@ -154,7 +169,7 @@ class FalkorDBBackend:
 
     async def ping(self) -> None:
         try:
-            async with asyncio.timeout(self._timeout):
+            async with asyncio.timeout(self.timeout):
                 client = await self._connect()
                 await client.connection.ping()
         except _FAILURES as error:
@@ -168,7 +183,7 @@ class FalkorDBBackend:
         if loop is not _running_loop():
             return  # its loop is gone: the sockets go with it
         try:
-            async with asyncio.timeout(self._timeout):
+            async with asyncio.timeout(self.timeout):
                 await client.connection.aclose()
         except _FAILURES:
             return  # the server may be gone: there is nothing left to close
@@ -191,7 +206,7 @@ class FalkorDBBackend:
         blocking client (is it a cluster?). A ``retry=`` argument would reach that blocking
         client too and break it, so the retry policy is set afterwards: once, at once,
         which replaces a connection the server dropped."""
-        address, timeout = self._address, self._timeout
+        address, timeout = self._address, self.timeout
         client = FalkorDB(
             host=address.host,
             port=address.port,
@@ -200,7 +215,7 @@ class FalkorDBBackend:
             socket_timeout=timeout,
             socket_connect_timeout=timeout,
         )
-        client.connection.set_retry(Retry(NoBackoff(), 1))
+        client.connection.set_retry(Retry(NoBackoff(), 1, (RedisConnectionError,)))
         return client
 
     async def _query(self, statement: str, parameters: Parameters | None) -> list[Row]:
@@ -208,7 +223,7 @@ class FalkorDBBackend:
         result = await self._graph.query(
             statement,
             dict(parameters) if parameters else None,
-            timeout=max(1, int(self._timeout * 1000)),
+            timeout=max(1, int(self.timeout * 1000)),
         )
         names = [column[1] for column in result.header]
         return [dict(zip(names, map(_plain, row), strict=True)) for row in result.result_set]
@@ -216,9 +231,9 @@ class FalkorDBBackend:
     def _unavailable(self, error: BaseException) -> StoreUnavailableError:
         if isinstance(error, StoreUnavailableError):
             return error
-        if isinstance(error, TimeoutError):
-            reason = f"no answer within {self._timeout:g} s"
-        elif _refused(error):
+        if isinstance(error, TimeoutError | RedisTimeoutError):
+            return StoreTimeoutError(self.url, f"no answer within {self.timeout:g} s")
+        if _refused(error):
             reason = "cannot reach the server: connection refused"
         else:
             reason = str(error) or type(error).__name__

@@ -22,7 +22,7 @@ import asyncio
 import contextlib
 import os
 import re
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import TypeVar
 from urllib.parse import unquote, urlsplit
 
@@ -37,7 +37,13 @@ from neo4j.exceptions import (
 )
 
 from accountgraph.errors import ConfigurationError, StoreUnavailableError
-from accountgraph.store.backends.base import Parameters, Row, Statement
+from accountgraph.store.backends.base import (
+    Parameters,
+    Row,
+    Statement,
+    StatementRunner,
+    StoreTimeoutError,
+)
 from accountgraph.store.statements import statements
 from accountgraph.store.urls import redact
 
@@ -169,6 +175,48 @@ class Neo4jBackend:
 
         return await self._call(lambda: self._transaction(work, write=True), retry=True)
 
+    @contextlib.asynccontextmanager
+    async def transaction(self) -> AsyncIterator[StatementRunner]:
+        """One write transaction, committed when the block ends and rolled back when it
+        raises. Each statement and the commit must answer within ``timeout``; the
+        transaction has no time limit of its own (a load of many batches takes longer
+        than one answer). Nothing is retried: a failure ends the transaction."""
+        if self._closed:
+            raise StoreUnavailableError(self.url, "the connection pool is closed")
+        session = self._current_driver().session(
+            database=self.database,
+            default_access_mode=neo4j.WRITE_ACCESS,
+            bookmark_manager=self._bookmarks,
+            fetch_size=-1,
+        )
+        try:
+            tx = await self._answer(session.begin_transaction())
+            try:
+                yield _Transaction(self, tx)
+            except BaseException:
+                await self._abandon(tx.close())
+                raise
+            await self._answer(tx.commit())
+        finally:
+            await self._abandon(session.close())
+
+    async def _answer(self, call: Awaitable[T]) -> T:
+        """``call``'s answer within ``timeout``; any failure as StoreUnavailableError."""
+        try:
+            return await asyncio.wait_for(call, self.timeout)
+        except TimeoutError:
+            raise StoreTimeoutError(self.url, f"no answer within {self.timeout:g} s") from None
+        except (Neo4jError, DriverError) as exc:
+            raise StoreUnavailableError(self.url, self._reason(exc)) from exc
+        except OSError as exc:
+            raise StoreUnavailableError(self.url, f"network error: {exc}") from exc
+
+    async def _abandon(self, call: Awaitable[object]) -> None:
+        """Wait up to ``timeout`` for ``call`` (a rollback, a close); its failure changes
+        nothing, since the work is abandoned either way."""
+        with contextlib.suppress(TimeoutError, Neo4jError, DriverError, OSError):
+            await asyncio.wait_for(call, self.timeout)
+
     async def ensure_schema(self) -> list[str]:
         schema = list(statements(SCHEMA))
         for statement in schema:
@@ -249,7 +297,7 @@ class Neo4jBackend:
                 reason = f"no answer within {self.timeout:g} s"
                 if last is not None:
                     reason += f"; before that: {self._reason(last)}"
-                raise StoreUnavailableError(self.url, reason) from None
+                raise StoreTimeoutError(self.url, reason) from None
             except (Neo4jError, DriverError) as exc:
                 if not (retry and exc.is_retryable()) or loop.time() + delay >= deadline:
                     raise StoreUnavailableError(self.url, self._reason(exc)) from exc
@@ -287,6 +335,23 @@ class Neo4jBackend:
                 return "cannot reach the server: connection refused"
             return f"cannot reach the server: {_one_line(str(exc))}"
         return f"{type(exc).__name__}: {_one_line(str(exc))}"
+
+
+class _Transaction:
+    """The statements of one open transaction of a :class:`Neo4jBackend`."""
+
+    def __init__(self, backend: Neo4jBackend, tx: neo4j.AsyncTransaction) -> None:
+        self._backend = backend
+        self._tx = tx
+
+    async def run(self, statement: str, parameters: Parameters | None = None) -> list[Row]:
+        values = dict(parameters or {})
+
+        async def work() -> list[Row]:
+            result = await self._tx.run(statement, values)
+            return await result.data()
+
+        return await self._backend._answer(work())
 
 
 def _caused_by(exc: BaseException, kind: type[BaseException]) -> bool:
