@@ -10,6 +10,8 @@
 // On the day $as_of (an ISO date; null: whatever the dates) only the parties and edges
 // valid that day take part: every node and relationship of the path, and the edges that
 // would lead on from its end (listed in WITH: FalkorDB filters no pattern in WHERE).
+// Each row holds the parties along its path too (as parties_by_id reads them), so that
+// their names need no second round trip.
 MATCH p = (:Party {id: $id})-[:DELEGATES_TO*1..32 {scope: $scope}]->(goal:Party)
 WHERE length(p) <= $max_depth
   AND all(x IN nodes(p) WHERE $as_of IS NULL
@@ -26,8 +28,11 @@ WHERE size(onwards) = 0
 WITH p, [n IN nodes(p) | n.id] AS ids
 WHERE all(i IN range(0, size(ids) - 2) WHERE NOT ids[i] IN ids[i + 1..])
 WITH ids, [r IN relationships(p) |
-           r {.relation, .scope, .citations_json, .note_json, .valid_from, .valid_to}] AS edges
-RETURN ids, edges, size(edges) AS hops,
+           r {.relation, .scope, .citations_json, .note_json, .valid_from, .valid_to}] AS edges,
+     [n IN nodes(p) | n {.id, .kind, .name_json, .aliases_json, .description_json, .facts_json,
+                         .apex, .apex_reason_json, .name_in_source, .name_note_json,
+                         .valid_from, .valid_to}] AS parties
+RETURN ids, edges, parties, size(edges) AS hops,
        [e IN edges | e.relation] AS relations, [e IN edges | coalesce(e.scope, '')] AS scopes
 ORDER BY hops, ids, relations, scopes
 LIMIT $max_paths

@@ -11,6 +11,8 @@
 // ask for: Neo4j takes no parameter there) and $max_depth filters on length(p).
 // On the day $as_of (an ISO date; null: whatever the dates) only the parties and edges
 // valid that day take part: every node and relationship of the path.
+// Each row holds the parties along its path too (as parties_by_id reads them), so that
+// their names need no second round trip.
 MATCH p = (:Party {id: $from_id})-[*1..32 {relation: $relation}]->(:Party {id: $to_id})
 WHERE length(p) <= $max_depth
   AND all(x IN nodes(p) WHERE $as_of IS NULL
@@ -22,8 +24,11 @@ WHERE length(p) <= $max_depth
 WITH p, [n IN nodes(p) | n.id] AS ids
 WHERE all(i IN range(0, size(ids) - 2) WHERE NOT ids[i] IN ids[i + 1..])
 WITH ids, [r IN relationships(p) |
-           r {.relation, .scope, .citations_json, .note_json, .valid_from, .valid_to}] AS edges
-RETURN ids, edges, size(edges) AS hops,
+           r {.relation, .scope, .citations_json, .note_json, .valid_from, .valid_to}] AS edges,
+     [n IN nodes(p) | n {.id, .kind, .name_json, .aliases_json, .description_json, .facts_json,
+                         .apex, .apex_reason_json, .name_in_source, .name_note_json,
+                         .valid_from, .valid_to}] AS parties
+RETURN ids, edges, parties, size(edges) AS hops,
        [e IN edges | e.relation] AS relations, [e IN edges | coalesce(e.scope, '')] AS scopes
 ORDER BY hops, ids, relations, scopes
 LIMIT $max_paths

@@ -3,12 +3,15 @@ its answer; and (with :class:`~accountgraph.api.schema.AccountGraphSchema`) its 
 
 Costly operations on the embedded store run in worker processes
 (:mod:`accountgraph.api.workers`), so that the event loop stays free for every other
-client.
+client, unless the very same request was answered quickly before (:class:`QuickRequests`).
 """
 
 from __future__ import annotations
 
+import json
+from collections import OrderedDict
 from collections.abc import AsyncIterator
+from typing import Any
 
 from graphql import ExecutionResult
 from strawberry.extensions import SchemaExtension
@@ -23,6 +26,44 @@ WORKER_COST = 1_000
 """Operations costing this much or more run in a worker process, when there are workers
 and the store is the embedded one; cheaper ones are answered on the event loop."""
 
+QUICK_SECONDS = 0.005
+"""A request a worker answered in less than this is answered on the event loop when it
+comes again (:class:`QuickRequests`)."""
+
+
+class QuickRequests:
+    """The costly requests (document, operation and every variable's value) that a worker
+    answered in under ``seconds`` (:data:`QUICK_SECONDS`): the last ``size`` of them.
+
+    The cost bounds what an operation may do, and path queries are priced for the longest
+    and most numerous paths their arguments allow; what one really does depends on the
+    graph. The embedded store's graph does not change while it is served, so the same
+    request does the same work each time: one measured quick in a worker is quick on the
+    event loop too, and is spared the round trip. A request not seen before — the same
+    document about another party, say — still goes to a worker first.
+    """
+
+    def __init__(self, size: int = 1024, *, seconds: float = QUICK_SECONDS) -> None:
+        self.size = size
+        self.seconds = seconds
+        """What counts as quick."""
+        self._known: OrderedDict[tuple[str, str | None, str], None] = OrderedDict()
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._known
+
+    def remember(self, key: tuple[str, str | None, str]) -> None:
+        self._known[key] = None
+        self._known.move_to_end(key)
+        while len(self._known) > self.size:
+            self._known.popitem(last=False)
+
+
+def request_key(
+    query: str, operation_name: str | None, variables: dict[str, Any] | None
+) -> tuple[str, str | None, str]:
+    return (query, operation_name, json.dumps(variables or {}, sort_keys=True, default=repr))
+
 
 class Budgeted:
     """A schema that knows its limits, prices its operations and has workers to run them
@@ -32,6 +73,7 @@ class Budgeted:
     limits: QueryLimits
     costs: CostModel
     workers: QueryWorkers
+    quick: QuickRequests
 
 
 class QueryBudget(SchemaExtension):
@@ -59,12 +101,16 @@ class QueryBudget(SchemaExtension):
             return
         store = context.context.store if isinstance(context.context, ApiContext) else None
         if cost is not None and cost >= WORKER_COST and schema.workers.serves(store):
-            job = Job(context.query or "", context.variables, context.operation_name)
-            answered = await schema.workers.run(store, job)
-            if answered is not None:
-                context.result = answered
-                yield
-                return
+            key = request_key(context.query or "", context.operation_name, context.variables)
+            if key not in schema.quick:
+                job = Job(context.query or "", context.variables, context.operation_name)
+                answered = await schema.workers.answer(store, job)
+                if answered is not None:
+                    if answered.seconds < schema.quick.seconds:
+                        schema.quick.remember(key)
+                    context.result = answered.result()
+                    yield
+                    return
         yield
         result = context.result
         if isinstance(result, ExecutionResult) and result.data is not None:

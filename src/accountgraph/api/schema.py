@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Awaitable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from functools import partial
 from typing import Annotated, Any
 
@@ -15,7 +15,7 @@ from strawberry.types import ExecutionContext, ExecutionResult
 
 from accountgraph import model
 from accountgraph.api.audit import Audit, run_audit
-from accountgraph.api.budget import Budgeted, QueryBudget
+from accountgraph.api.budget import Budgeted, QueryBudget, QuickRequests
 from accountgraph.api.context import ApiContext, Info_
 from accountgraph.api.cost import CostModel
 from accountgraph.api.document_limits import document_limits_rule
@@ -49,6 +49,7 @@ from accountgraph.store.base import (
     check_page_size,
     not_valid_on,
 )
+from accountgraph.store.cypher import CypherStore
 
 
 @strawberry.type(description="The dataset the API serves, and how much it holds.")
@@ -69,17 +70,35 @@ def _day(as_of: dt.date | None) -> dt.date:
     return as_of if as_of is not None else dt.date.today()
 
 
-async def _answered(info: Info_, day: dt.date, query: Awaitable[list[model.Path]]) -> list[Path]:
-    """The paths ``query`` finds, each with its parties (fetched for all paths at once), or
-    none with an error naming the unknown party."""
+PathQuery = Callable[..., Awaitable[list[model.Path]]]
+
+
+def _path_query(info: Info_, name: str, read: dict[str, model.Party]) -> PathQuery:
+    """The store's path query ``name``; on a graph database, one that also puts the parties
+    along the paths it returns in ``read``, from the same round trip."""
+    store = info.context.store
+    query: PathQuery = getattr(store, name)
+    if isinstance(store, CypherStore):
+        return partial(query, parties=read)
+    return query
+
+
+async def _answered(
+    info: Info_,
+    day: dt.date,
+    query: Awaitable[list[model.Path]],
+    read: dict[str, model.Party],
+) -> list[Path]:
+    """The paths ``query`` finds, each with its parties (those it ``read`` with them, the
+    rest fetched for all paths at once), or none with an error naming the unknown party."""
     try:
         found = await query
     except UnknownPartyError as error:
         info.context.report(info, error)
         return []
-    parties = await info.context.parties_by_id(
-        list(dict.fromkeys(i for p in found for i in p.nodes))
-    )
+    info.context.parties.prime_many(read)
+    ids = list(dict.fromkeys(i for p in found for i in p.nodes))
+    parties = await info.context.parties_by_id(ids)
     return [Path(domain=p, as_of=day, parties=parties) for p in found]
 
 
@@ -181,12 +200,15 @@ class Query:
         as_of: Annotated[dt.date | None, strawberry.argument(description=AS_OF_HELP)] = None,
     ) -> list[Path]:
         day = _day(as_of)
+        read: dict[str, model.Party] = {}
+        chains = _path_query(info, "accountability_chains", read)
         return await _answered(
             info,
             day,
-            info.context.store.accountability_chains(
+            chains(
                 str(id), max_depth=_given(max_depth, 16), max_paths=_given(first, 100), as_of=day
             ),
+            read,
         )
 
     @strawberry.field(
@@ -206,16 +228,19 @@ class Query:
         as_of: Annotated[dt.date | None, strawberry.argument(description=AS_OF_HELP)] = None,
     ) -> list[Path]:
         day = _day(as_of)
+        read: dict[str, model.Party] = {}
+        ends = _path_query(info, "delegation_ends", read)
         return await _answered(
             info,
             day,
-            info.context.store.delegation_ends(
+            ends(
                 str(id),
                 scope=scope,
                 max_depth=_given(max_depth, 16),
                 max_paths=_given(first, 100),
                 as_of=day,
             ),
+            read,
         )
 
     @strawberry.field(
@@ -236,10 +261,12 @@ class Query:
         as_of: Annotated[dt.date | None, strawberry.argument(description=AS_OF_HELP)] = None,
     ) -> list[Path]:
         day = _day(as_of)
+        read: dict[str, model.Party] = {}
+        paths = _path_query(info, "paths", read)
         return await _answered(
             info,
             day,
-            info.context.store.paths(
+            paths(
                 str(from_id),
                 str(to_id),
                 relations=relations,
@@ -247,6 +274,7 @@ class Query:
                 max_paths=_given(first, 50),
                 as_of=day,
             ),
+            read,
         )
 
     @strawberry.field(
@@ -303,6 +331,7 @@ class AccountGraphSchema(Budgeted, strawberry.Schema):
         self.limits = limits
         self.document_rule = document_limits_rule(limits)
         self.workers = QueryWorkers(limits.workers, limits)
+        self.quick = QuickRequests()
         limited = [CachedDocuments, *extensions, QueryBudget]
         super().__init__(extensions=limited, **options)
         self.documents = DocumentCache(

@@ -5,28 +5,38 @@ garbage collector's reach (:func:`freeze_loaded`): a graph of a million parties 
 millions of objects, and a full collection walking them all would pause every request for
 a second. Nothing in it is ever freed, so nothing is lost.
 
+Then, still before any thread or event loop exists, it forks the zygote that forks the
+query workers (:class:`~accountgraph.api.workers.WorkerZygote`): they share the graph too.
+
 With ``workers`` above one, gunicorn forks that many uvicorn processes from the one that
 built the store (its ``preload_app``), after the freeze: they share the graph's memory
-pages copy-on-write, and each answers on its own core. A graph database store is opened
-by each process for itself (a connection cannot cross a fork).
+pages copy-on-write, and each answers on its own core (and asks the one zygote for its
+query workers). A graph database store is opened by each process for itself (a
+connection cannot cross a fork).
 """
 
 from __future__ import annotations
 
+import asyncio
 import gc
+import signal
+import sys
 from typing import Any
 
 import uvicorn
 from gunicorn.app.base import BaseApplication
+from gunicorn.arbiter import Arbiter
 from starlette.applications import Starlette
 from uvicorn_worker import UvicornWorker
 
 from accountgraph.api.app import create_app
 from accountgraph.api.slow_clients import h11_protocol
+from accountgraph.api.workers import WorkerZygote
 from accountgraph.model import Dataset
 from accountgraph.settings import Settings
 from accountgraph.store import open_store
 from accountgraph.store.base import GraphStore
+from accountgraph.store.memory import MemoryStore
 
 
 def freeze_loaded() -> None:
@@ -49,11 +59,28 @@ def serve(settings: Settings, dataset: Dataset | None = None, *, workers: int = 
         store = open_store("memory", dataset)
         freeze_loaded()
     app = create_app(settings, dataset=dataset, store=store)
+    if isinstance(store, MemoryStore) and settings.limits.workers > 0:
+        app.state.schema.workers.zygote = WorkerZygote.start(store, settings.limits)
     protocol = h11_protocol(settings.header_timeout)
     if workers <= 1:
         uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning", http=protocol)
         return
     _PreforkedServer(app, settings, workers, protocol).run()
+
+
+class _Worker(UvicornWorker):  # type: ignore[misc]
+    """uvicorn in a gunicorn worker, stopping as soon as gunicorn asks: on Ctrl-C gunicorn
+    sends its workers SIGQUIT, which uvicorn-worker's own handler only notes (so each
+    worker ran until gunicorn killed it, 10 s later)."""
+
+    async def _serve(self) -> None:
+        self.config.app = self.wsgi
+        server = uvicorn.Server(config=self.config)
+        loop = asyncio.get_running_loop()
+        loop.add_signal_handler(signal.SIGQUIT, server.handle_exit, signal.SIGQUIT, None)
+        await server.serve(sockets=self.sockets)
+        if not server.started:
+            sys.exit(Arbiter.WORKER_BOOT_ERROR)
 
 
 class _PreforkedServer(BaseApplication):  # type: ignore[misc]
@@ -68,9 +95,7 @@ class _PreforkedServer(BaseApplication):  # type: ignore[misc]
             "bind": f"{settings.host}:{settings.port}",
             "workers": workers,
             "worker_class": type(
-                "AccountGraphWorker",
-                (UvicornWorker,),
-                {"CONFIG_KWARGS": {"loop": "asyncio", "http": protocol}},
+                "AccountGraphWorker", (_Worker,), {"CONFIG_KWARGS": {"http": protocol}}
             ),
             "preload_app": True,
             "loglevel": "warning",

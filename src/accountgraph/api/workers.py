@@ -13,8 +13,18 @@ encoded as JSON and checked against the size limit (and sends it on as it is:
 Workers run at a lower scheduling priority (:data:`WORKER_NICENESS`), so that on a busy
 machine the event loop gets the processor first. A worker still computing when its
 request runs out of time is killed and replaced: pure-Python computation cannot be
-interrupted any other way. Workers start at the first costly operation (the first one
-waits about a second for them), and stop with the server.
+interrupted any other way. Workers start at the first costly operation, and stop with the
+server.
+
+Where workers come from. ``accountgraph serve`` builds the store before the server starts,
+then forks a :class:`WorkerZygote`: a process holding that store, made before any thread
+or event loop exists, that forks a worker whenever the server asks. Such a worker starts
+at once and shares the store's memory pages with the server (copy-on-write, the graph
+frozen out of the garbage collector's reach), however large the graph: a million parties
+cost neither a second copy nor the minutes of building one. Without a zygote (an app made
+by :func:`~accountgraph.api.app.create_app` in a test), a worker is started by
+multiprocessing's fork server and builds its own store from the dataset (the first
+costly operation waits about a second for that on the WIPO graph).
 """
 
 from __future__ import annotations
@@ -28,13 +38,14 @@ import pickle
 import signal
 import socket
 import struct
+import time
 import weakref
 from dataclasses import dataclass, replace
 from multiprocessing.context import ForkServerContext, SpawnContext
 from multiprocessing.process import BaseProcess
 from multiprocessing.reduction import ForkingPickler
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, TypeGuard
+from typing import TYPE_CHECKING, Any, Protocol, TypeGuard
 
 from graphql import ExecutionResult, GraphQLError, GraphQLFormattedError, SourceLocation
 
@@ -65,11 +76,12 @@ class Job:
 
 @dataclass(frozen=True, slots=True)
 class Answer:
-    """A worker's answer: ``data`` as JSON text (``None`` when there is none) and the
-    errors as the API sends them."""
+    """A worker's answer: ``data`` as JSON text (``None`` when there is none), the errors
+    as the API sends them, and the seconds the worker spent answering."""
 
     data: str | None
     errors: list[GraphQLFormattedError]
+    seconds: float = 0.0
 
     def result(self) -> ExecutionResult:
         data = None if self.data is None else decoded_or_encoded(self.data)
@@ -87,11 +99,15 @@ class QueryWorkers:
     def __init__(self, size: int, limits: QueryLimits) -> None:
         self.size = size
         self.limits = limits
+        self.zygote: WorkerZygote | None = None
+        """Where workers for the zygote's store are forked from (set by the server)."""
+        self.answered = 0
+        """Operations the workers have answered."""
         self._store: MemoryStore | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
         self._startup: asyncio.Task[None] | None = None
-        self._processes: list[BaseProcess] = []
+        self._processes: list[_Process] = []
         self._tasks: set[asyncio.Task[None]] = set()
         weakref.finalize(self, _kill_all, self._processes)
 
@@ -109,6 +125,11 @@ class QueryWorkers:
         """Answer ``job`` in a worker holding ``store``'s dataset; ``None`` if workers cannot
         be started here (the caller then answers it itself, and so will every later caller).
         Cancelling this (the request's time budget) kills the worker computing it."""
+        answered = await self.answer(store, job)
+        return None if answered is None else answered.result()
+
+    async def answer(self, store: MemoryStore, job: Job) -> Answer | None:
+        """As :meth:`run`, with the worker's :class:`Answer` as it came back."""
         idle, startup = self._ready(store)
         try:
             await asyncio.shield(startup)
@@ -125,9 +146,10 @@ class QueryWorkers:
         except (OSError, EOFError, asyncio.IncompleteReadError, pickle.UnpicklingError):
             log.exception("a query worker stopped unexpectedly; starting another")
             self._retire(worker)
-            return ExecutionResult(None, [GraphQLError(_WORKER_FAILED)])
+            return Answer(None, [GraphQLError(_WORKER_FAILED).formatted])
         idle.put_nowait(worker)
-        return answer.result()
+        self.answered += 1
+        return answer
 
     def _ready(self, store: MemoryStore) -> tuple[asyncio.Queue[_Worker], asyncio.Task[None]]:
         """The queue of idle workers for ``store`` on this event loop, and the task starting
@@ -146,11 +168,24 @@ class QueryWorkers:
 
     async def _start(self) -> _Worker:
         assert self._store is not None
+        zygote = self.zygote
+        if zygote is not None and zygote.store is self._store:
+            ours = zygote.fork_worker()
+            reader, writer = await asyncio.open_connection(sock=ours)
+            (pid,) = _HEADER.unpack(await reader.readexactly(_HEADER.size))
+            forked = _Forked(pid)
+            self._processes.append(forked)
+            return _Worker(forked, reader, writer)
         recipe = (self._store.dataset, self._store.step_budget, self.limits)
         process, ours = await asyncio.to_thread(_spawn, recipe)
         self._processes.append(process)
         reader, writer = await asyncio.open_connection(sock=ours)
         return _Worker(process, reader, writer)
+
+    def close(self) -> None:
+        """Stop every worker (the server stopping does that too)."""
+        _kill_all(self._processes)
+        self._startup = None
 
     async def settled(self) -> None:
         """Wait until the workers being replaced are replaced."""
@@ -187,9 +222,109 @@ class QueryWorkers:
 _WORKER_FAILED = "the process answering this query stopped unexpectedly; try again"
 
 
+class _Process(Protocol):
+    """A worker's process: multiprocessing's, or one a zygote forked (:class:`_Forked`)."""
+
+    @property
+    def pid(self) -> int | None: ...
+
+    def is_alive(self) -> bool: ...
+
+    def kill(self) -> None: ...
+
+    def join(self, timeout: float | None = None) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class _Forked:
+    """A worker a zygote forked: the zygote reaps it, the server only signals it."""
+
+    pid: int
+
+    def is_alive(self) -> bool:
+        try:
+            os.kill(self.pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+
+    def kill(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)
+
+    def join(self, timeout: float | None = None) -> None:
+        deadline = time.monotonic() + (5.0 if timeout is None else timeout)
+        while self.is_alive() and time.monotonic() < deadline:
+            time.sleep(0.01)
+
+
+class WorkerZygote:
+    """A process holding ``store`` that forks query workers when asked; start it with
+    :meth:`start` before the server starts any thread or event loop.
+
+    It stops when every process that can ask it (the server's) has closed its end of the
+    control socket, and ignores Ctrl-C as the workers do: the server stops it by stopping.
+    """
+
+    def __init__(self, store: MemoryStore, control: socket.socket, pid: int) -> None:
+        self.store = store
+        self.pid = pid
+        self._control = control
+
+    @classmethod
+    def start(cls, store: MemoryStore, limits: QueryLimits) -> WorkerZygote:
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        pid = os.fork()
+        if pid == 0:  # the zygote
+            ours.close()
+            code = 0
+            try:
+                _zygote(theirs, store, limits)
+            except BaseException:
+                code = 1
+            finally:
+                os._exit(code)
+        theirs.close()
+        return cls(store, ours, pid)
+
+    def close(self) -> None:
+        """Let the zygote stop (once every process holding its control socket has)."""
+        self._control.close()
+
+    def fork_worker(self) -> socket.socket:
+        """A new worker's end of its connection; the worker first sends its process id."""
+        ours, theirs = socket.socketpair()
+        try:
+            socket.send_fds(self._control, [b"fork"], [theirs.fileno()])
+        finally:
+            theirs.close()
+        return ours
+
+
+def _zygote(control: socket.socket, store: MemoryStore, limits: QueryLimits) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # forked workers are reaped at once
+    with contextlib.suppress(OSError):
+        os.nice(WORKER_NICENESS)
+    while True:
+        message, fds, _, _ = socket.recv_fds(control, 16, 1)
+        if not message:
+            return
+        for fd in fds:
+            if os.fork() == 0:  # a worker
+                control.close()
+                signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                connection = socket.socket(fileno=fd)
+                connection.sendall(_HEADER.pack(os.getpid()))
+                _answer_jobs(connection, store, limits)
+                os._exit(0)
+            os.close(fd)
+
+
 @dataclass(slots=True)
 class _Worker:
-    process: BaseProcess
+    process: _Process
     reader: asyncio.StreamReader
     writer: asyncio.StreamWriter
 
@@ -236,13 +371,13 @@ def _context() -> ForkServerContext | SpawnContext:
     return multiprocessing.get_context("spawn")
 
 
-def _kill(process: BaseProcess) -> None:
+def _kill(process: _Process) -> None:
     if process.is_alive():
         process.kill()
     process.join(timeout=5)
 
 
-def _kill_all(processes: list[BaseProcess]) -> None:
+def _kill_all(processes: list[_Process]) -> None:
     for process in processes:
         _kill(process)
     processes.clear()
@@ -251,13 +386,17 @@ def _kill_all(processes: list[BaseProcess]) -> None:
 def _serve(
     connection: socket.socket, dataset: Dataset, step_budget: int, limits: QueryLimits
 ) -> None:
-    """A worker's life: answer jobs one at a time until the server closes the connection."""
-    from accountgraph.api.schema import build_schema
-
+    """A worker's life started by multiprocessing: build the store, answer jobs."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which stops us
     with contextlib.suppress(OSError):
         os.nice(WORKER_NICENESS)
-    store = MemoryStore(dataset, step_budget=step_budget)
+    _answer_jobs(connection, MemoryStore(dataset, step_budget=step_budget), limits)
+
+
+def _answer_jobs(connection: socket.socket, store: MemoryStore, limits: QueryLimits) -> None:
+    """Answer jobs on ``connection`` one at a time until the server closes it."""
+    from accountgraph.api.schema import build_schema
+
     schema = build_schema(replace(limits, workers=0, max_response_bytes=2**62))
     loop = asyncio.new_event_loop()
     stream = connection.makefile("rwb")
@@ -274,6 +413,12 @@ def _serve(
 
 
 async def _answer(schema: Any, store: MemoryStore, job: Job, max_bytes: int) -> Answer:
+    started = time.perf_counter()
+    answer = await _answer_unclocked(schema, store, job, max_bytes)
+    return replace(answer, seconds=time.perf_counter() - started)
+
+
+async def _answer_unclocked(schema: Any, store: MemoryStore, job: Job, max_bytes: int) -> Answer:
     from accountgraph.api.context import ApiContext
 
     result = await schema.execute(

@@ -13,7 +13,9 @@ exact keys (string order may differ between servers), and "did you mean" runs
 exactly as the embedded store does.
 
 An id that names no party is looked up only when an answer comes back empty, so a
-question about a known party costs one round trip.
+question about a known party costs one round trip. Path queries read the parties along
+their paths in the same statement, for a caller that wants them (the API: a path's
+``nodes { name }`` then costs no second round trip).
 
 A day (``as_of``) is the parameter ``$as_of`` of every query, an ISO date string as the
 dates are stored (see :mod:`accountgraph.store._cypher_rows`), filtered in the database.
@@ -325,7 +327,11 @@ class CypherStore:
         max_depth: int = 16,
         max_paths: int = 100,
         as_of: dt.date | None = None,
+        parties: dict[str, Party] | None = None,
     ) -> list[Path]:
+        """As the protocol's; ``parties``, when given, receives the parties along the paths
+        returned, read by the same statement (as do :meth:`delegation_ends`' and
+        :meth:`paths`')."""
         check_bounds(max_depth, max_paths)
         return await self._paths(
             "chains",
@@ -338,6 +344,7 @@ class CypherStore:
             [party_id],
             max_paths,
             as_of,
+            parties,
         )
 
     async def delegation_ends(
@@ -348,6 +355,7 @@ class CypherStore:
         max_depth: int = 16,
         max_paths: int = 100,
         as_of: dt.date | None = None,
+        parties: dict[str, Party] | None = None,
     ) -> list[Path]:
         check_bounds(max_depth, max_paths)
         parameters: dict[str, Any] = {
@@ -356,13 +364,14 @@ class CypherStore:
             "max_paths": max_paths,
             "as_of": _iso(as_of),
         }
-        if scope is None:
-            return await self._paths("delegation_ends", parameters, [party_id], max_paths, as_of)
-        if not _storable(scope):
-            await self._require(party_id, as_of=as_of, valid=True)
-            return []
-        parameters["scope"] = scope
-        return await self._paths("delegation_ends_scoped", parameters, [party_id], max_paths, as_of)
+        name = "delegation_ends"
+        if scope is not None:
+            if not _storable(scope):
+                await self._require(party_id, as_of=as_of, valid=True)
+                return []
+            name = "delegation_ends_scoped"
+            parameters["scope"] = scope
+        return await self._paths(name, parameters, [party_id], max_paths, as_of, parties)
 
     async def paths(
         self,
@@ -373,6 +382,7 @@ class CypherStore:
         max_depth: int = 8,
         max_paths: int = 50,
         as_of: dt.date | None = None,
+        parties: dict[str, Party] | None = None,
     ) -> list[Path]:
         check_bounds(max_depth, max_paths)
         ends = [from_id, to_id]
@@ -389,9 +399,9 @@ class CypherStore:
         kinds = None if relations is None else sorted({r.value for r in relations})
         if kinds is not None and len(kinds) == 1:
             parameters["relation"] = kinds[0]
-            return await self._paths("paths_along", parameters, ends, max_paths, as_of)
+            return await self._paths("paths_along", parameters, ends, max_paths, as_of, parties)
         parameters["relations"] = kinds
-        return await self._paths("paths", parameters, ends, max_paths, as_of)
+        return await self._paths("paths", parameters, ends, max_paths, as_of, parties)
 
     async def snapshot(self, *, as_of: dt.date | None = None) -> Dataset:
         heads = await self._run("snapshot_dataset")
@@ -452,12 +462,19 @@ class CypherStore:
         ends: Sequence[str],
         max_paths: int,
         as_of: dt.date | None,
+        parties: dict[str, Party] | None = None,
     ) -> list[Path]:
         rows = await self._run(name, parameters, *ends)
         if not rows:
             await self._require(*ends, as_of=as_of, valid=True)
-        found = sorted((path_of(row) for row in rows), key=path_order)
-        return found[:max_paths]
+        found = sorted((path_of(row) for row in rows), key=path_order)[:max_paths]
+        if parties is not None:
+            along = {node for path in found for node in path.nodes}
+            for row in rows:
+                for props in row["parties"]:
+                    if props["id"] in along and props["id"] not in parties:
+                        parties[props["id"]] = party_of(props)
+        return found
 
     async def _run(self, name: str, parameters: Parameters | None = None, *ids: str) -> list[Row]:
         """Run ``cypher/NAME.cypher``; no rows without asking when an id cannot exist."""
