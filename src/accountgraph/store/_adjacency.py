@@ -22,10 +22,10 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import islice, repeat
-from operator import add, attrgetter, eq, mul
+from itertools import chain, compress, filterfalse, islice, repeat
+from operator import add, attrgetter, eq, mul, sub
 
 from accountgraph.model import Edge, Relation
 
@@ -81,7 +81,7 @@ class Adjacency:
         sources = array("i", map(number, map(attrgetter("source"), edges)))
         targets = array("i", map(number, map(attrgetter("target"), edges)))
         relations = array("B", map(RELATION_CODE.__getitem__, map(attrgetter("relation"), edges)))
-        scopes = {edge.scope for edge in edges if edge.scope is not None}
+        scopes = set(map(attrgetter("scope"), edges)) - {None}
         rank: dict[str | None, int] = {None: 0}
         rank.update((scope, place) for place, scope in enumerate(sorted(scopes), start=1))
         ranks = array("I", map(rank.__getitem__, map(attrgetter("scope"), edges)))
@@ -128,3 +128,57 @@ def _rows(
         far=array("i", map(far.__getitem__, order)),
         relations=array("B", map(relations.__getitem__, order)),
     )
+
+
+NO_END = -1
+"""In :func:`hops_to_ends`: no party without an edge onwards can be reached."""
+
+_MOST_HOPS = 127
+
+
+def hops_to_ends(
+    adjacency: Adjacency, code: int, keep: Callable[[int], bool] | None = None
+) -> array[int]:
+    """For every party, the fewest hops along edges of the relation ``code`` (those whose
+    index ``keep`` takes) to a party with no such edge onwards — 0 for such a party,
+    :data:`NO_END` where none can be reached, at most 127.
+
+    A breadth-first search backwards from all those parties at once, one level at a
+    time: a large level is followed by one pass over all the relation's edges, in C; a
+    small one edge by edge, so that a long chain does not cost a pass per level.
+    """
+    into = adjacency.into
+    count = len(adjacency)
+    chosen = array("i", compress(range(len(into.edges)), map(eq, into.relations, repeat(code))))
+    if keep is not None:
+        chosen = array("i", compress(chosen, map(keep, map(into.edges.__getitem__, chosen))))
+    sources = array("i", map(into.far.__getitem__, chosen))
+    targets = array("i", map(_rows_of(into).__getitem__, chosen))
+    hops = array("b", [NO_END]) * count
+    level = list(filterfalse(set(sources).__contains__, range(count)))
+    for party in level:
+        hops[party] = 0
+    distance = 0
+    while level and distance < _MOST_HOPS:
+        distance += 1
+        if len(level) * 16 > len(chosen):
+            reached = set(level)
+            leading = set(compress(sources, map(reached.__contains__, targets)))
+        else:
+            leading = set()
+            for party in level:
+                low, high = into.relation_span(party, code)
+                for k in range(low, high):
+                    if keep is None or keep(into.edges[k]):
+                        leading.add(into.far[k])
+        level = [party for party in leading if hops[party] == NO_END]
+        for party in level:
+            hops[party] = distance
+    return hops
+
+
+def _rows_of(rows: EdgeRows) -> array[int]:
+    """The party each entry of ``rows`` belongs to."""
+    offsets = rows.offsets
+    counts = map(sub, islice(offsets, 1, None), offsets)
+    return array("i", chain.from_iterable(map(repeat, range(len(offsets) - 1), counts)))

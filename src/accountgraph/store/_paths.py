@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 Hop = tuple[int, tuple[int, ...]]
 """A step to a neighbour: its number and the edges leading there (their indices, in
@@ -49,7 +49,27 @@ P = TypeVar("P")
 Expand = Callable[[tuple[int, ...], tuple[tuple[int, ...], ...]], Iterator[P]]
 """Turns a node sequence and the parallel edges of each step into paths."""
 
-Bounds = Callable[[int], tuple[dict[int, int], bool]]
+
+class Distances(Protocol):
+    """Hops still needed to a goal from a party; ``None`` where none can be reached."""
+
+    def get(self, party: int, /) -> int | None: ...
+
+
+class HeldDistances:
+    """:class:`Distances` known in advance for every party, ``-1`` where none."""
+
+    __slots__ = ("_hops",)
+
+    def __init__(self, hops: Sequence[int]) -> None:
+        self._hops = hops
+
+    def get(self, party: int, /) -> int | None:
+        hops = self._hops[party]
+        return None if hops < 0 else hops
+
+
+Bounds = Callable[[int], tuple[Distances, bool]]
 """For a length, a lower bound on the hops to a goal from each party a path that long
 could pass through, and whether those bounds hold for every length."""
 
@@ -80,7 +100,7 @@ def paths_to(
     behind = _Ball(goal, predecessors, search)
     met = False
 
-    def bounds(length: int) -> tuple[dict[int, int], bool]:
+    def bounds(length: int) -> tuple[Distances, bool]:
         nonlocal met
         # One level more than a path of this length needs: then a path no longer than
         # it passes through a party of both balls, and until one exists there is none.
@@ -105,14 +125,21 @@ def paths_to_ends(
     max_depth: int,
     max_paths: int,
     step_budget: int = DEFAULT_STEP_BUDGET,
+    known: Distances | None = None,
 ) -> list[P]:
     """The first ``max_paths`` simple paths from ``start`` to a party with no hop
-    onwards, in protocol order; ``start`` itself is never one."""
+    onwards, in protocol order; ``start`` itself is never one.
+
+    ``known``, when given, is every party's distance to the nearest such party (over the
+    same hops), so that nothing needs sweeping: the walk goes straight down the paths.
+    """
     search = _Search(successors, step_budget)
+    if known is not None:
+        return _listed(start, search, lambda _length: (known, True), expand, max_depth, max_paths)
     region = _Ball(start, search.onwards, search, record=True)
     nearest_end: int | None = None
 
-    def bounds(length: int) -> tuple[dict[int, int], bool]:
+    def bounds(length: int) -> tuple[Distances, bool]:
         nonlocal nearest_end
         while not region.closed and region.radius < length:
             region.grow()
@@ -135,7 +162,7 @@ def _listed(
 ) -> list[P]:
     """The paths of each length from 1 to ``max_depth`` in turn, until ``max_paths``."""
     found: list[P] = []
-    final: dict[int, int] | None = None
+    final: Distances | None = None
     length = 1
     while length <= max_depth and not search.exhausted:
         if final is None:
@@ -208,7 +235,7 @@ class _Search:
     def walk(
         self,
         start: int,
-        to_go: dict[int, int],
+        to_go: Distances,
         length: int,
         found: list[P],
         max_paths: int,

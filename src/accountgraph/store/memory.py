@@ -10,7 +10,10 @@ about, even in a graph of a million parties held in well under 2 GiB
 * the numbers of each kind's parties in order, for paging with :mod:`bisect`;
 * built at the first search (or by :meth:`MemoryStore.prepare`), an n-gram index of every
   id, alias and name (:mod:`accountgraph.store._search_index`);
-* built at the first unknown id, the case-folded aliases, for "did you mean".
+* built at the first unknown id, the case-folded aliases, for "did you mean";
+* worked out at the first chain or delegation asked about no particular day, every
+  party's distance to the nearest top of accountability (or last delegate), so that those
+  walks go straight to their ends (:func:`~accountgraph.store._adjacency.hops_to_ends`).
 
 Path queries are delegated to :mod:`accountgraph.store._paths`, which bounds them.
 
@@ -43,9 +46,10 @@ from accountgraph.model import (
     Relation,
     Responsibility,
 )
-from accountgraph.store._adjacency import RELATION_CODE, Adjacency, EdgeRows
+from accountgraph.store._adjacency import RELATION_CODE, Adjacency, EdgeRows, hops_to_ends
 from accountgraph.store._paths import (
     DEFAULT_STEP_BUDGET,
+    HeldDistances,
     Hop,
     Predecessors,
     Successors,
@@ -104,15 +108,17 @@ class MemoryStore:
             self._duties.setdefault(duty.holder, []).append(duty)
         # Every party and edge is valid from _all_from to _all_to (open when None).
         validities = [
-            *set(map(attrgetter("validity"), dataset.parties)),
-            *set(map(attrgetter("validity"), dataset.edges)),
+            *map(attrgetter("validity"), dataset.parties),
+            *map(attrgetter("validity"), dataset.edges),
         ]
-        starts = {v.valid_from for v in validities} - {None}
-        ends = {v.valid_to for v in validities} - {None}
+        starts = set(map(attrgetter("valid_from"), validities)) - {None}
+        ends = set(map(attrgetter("valid_to"), validities)) - {None}
+        del validities
         self._all_from: dt.date | None = max(starts) if starts else None
         self._all_to: dt.date | None = min(ends) if ends else None
         self._count_cache: dict[tuple[PartyKind | None, str, dt.date | None], int] = {}
         self._search: SearchIndex | None = None
+        self._end_distances: dict[tuple[int, str | None], HeldDistances] = {}
         self._aliases: dict[str, list[int]] | None = None
         self._graph: Any = None
 
@@ -145,7 +151,8 @@ class MemoryStore:
         return self._step_budget
 
     def prepare(self) -> None:
-        """Build now what the first search or unknown id would otherwise build, then
+        """Build now what the first search, unknown id, chain or delegation would
+        otherwise build (delegations of one scope still wait for their first query), then
         leave everything the process holds out of the garbage collector's full
         collections (:func:`gc.freeze`).
 
@@ -156,6 +163,8 @@ class MemoryStore:
         """
         self._search_index()
         self._alias_index()
+        for relation in (Relation.ACCOUNTABLE_TO, Relation.DELEGATES_TO):
+            self._hops_to_ends(RELATION_CODE[relation], None)
         gc.collect()
         gc.freeze()
 
@@ -316,14 +325,7 @@ class MemoryStore:
         check_bounds(max_depth, max_paths)
         day = self._day(as_of)
         start = self._require_valid(party_id, day)
-        return paths_to_ends(
-            start,
-            self._successors((RELATION_CODE[Relation.ACCOUNTABLE_TO],), None, day),
-            self._expand,
-            max_depth=max_depth,
-            max_paths=max_paths,
-            step_budget=self._step_budget,
-        )
+        return self._paths_to_ends(start, Relation.ACCOUNTABLE_TO, None, day, max_depth, max_paths)
 
     async def delegation_ends(
         self,
@@ -337,14 +339,7 @@ class MemoryStore:
         check_bounds(max_depth, max_paths)
         day = self._day(as_of)
         start = self._require_valid(party_id, day)
-        return paths_to_ends(
-            start,
-            self._successors((RELATION_CODE[Relation.DELEGATES_TO],), scope, day),
-            self._expand,
-            max_depth=max_depth,
-            max_paths=max_paths,
-            step_budget=self._step_budget,
-        )
+        return self._paths_to_ends(start, Relation.DELEGATES_TO, scope, day, max_depth, max_paths)
 
     async def paths(
         self,
@@ -482,7 +477,7 @@ class MemoryStore:
         folded = party_id.casefold()
         search = self._search_index()
         named = [*self._alias_index().get(key, ())]
-        if key and "-" not in key[:1]:
+        if key:
             candidates = islice(search.matches(key), SUGGESTION_POOL)
             named += (n for n in candidates if ids[n].casefold() == key)
         picks = dict.fromkeys(ids[number] for number in valid(named))
@@ -496,6 +491,39 @@ class MemoryStore:
                     if len(picks) >= limit:
                         break
         return list(picks)[:limit]
+
+    def _paths_to_ends(
+        self,
+        start: int,
+        relation: Relation,
+        scope: str | None,
+        day: dt.date | None,
+        max_depth: int,
+        max_paths: int,
+    ) -> list[Path]:
+        """Paths along ``relation`` (of ``scope``) to parties with none onwards; undated,
+        the distances to them are known once for all queries."""
+        code = RELATION_CODE[relation]
+        return paths_to_ends(
+            start,
+            self._successors((code,), scope, day),
+            self._expand,
+            max_depth=max_depth,
+            max_paths=max_paths,
+            step_budget=self._step_budget,
+            known=None if day is not None else self._hops_to_ends(code, scope),
+        )
+
+    def _hops_to_ends(self, code: int, scope: str | None) -> HeldDistances:
+        """Every party's distance along the relation ``code`` (of ``scope``) to a party
+        with no such edge onwards, worked out at the first query that needs it."""
+        known = self._end_distances.get((code, scope))
+        if known is None:
+            every = self._dataset.edges
+            keep = None if scope is None else (lambda edge: every[edge].scope == scope)
+            known = HeldDistances(hops_to_ends(self._adjacency, code, keep))
+            self._end_distances[code, scope] = known
+        return known
 
     def _successors(
         self, codes: Sequence[int] | None, scope: str | None, day: dt.date | None
