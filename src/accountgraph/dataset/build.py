@@ -135,7 +135,7 @@ class DatasetBuilder:
         self._dates: dict[str, dt.date] = {}
         self._validities: dict[tuple[dt.date | None, dt.date | None], Validity] = {}
         self._citations: dict[tuple[Any, ...], Citation] = {}
-        self._cite_lists: dict[tuple[int, ...], tuple[Citation, ...]] = {}
+        self._cite_lists: dict[int | tuple[int, ...], tuple[Citation, ...]] = {}
         self._scopes: dict[str, str] = {}
         self._langs: set[str] = set()
         self._adders: dict[str, Callable[[Any], None]] = {
@@ -432,6 +432,13 @@ class DatasetBuilder:
         if type(cites) is not list or not cites:
             raise _doubt()
         # Citations come from self._citations, which keeps them: their ids stay theirs.
+        if len(cites) == 1:
+            citation = self._citation(cites[0])
+            key: Any = id(citation)
+            found = self._cite_lists.get(key)
+            if found is None:
+                found = self._cite_lists[key] = (citation,)
+            return found
         citations = tuple([self._citation(cite) for cite in cites])
         key = tuple([id(citation) for citation in citations])
         return self._cite_lists.setdefault(key, citations)

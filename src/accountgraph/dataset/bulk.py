@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from accountgraph.dataset.build import (
-    HEAD_KEYS,
     ITEM_SECTIONS,
     DatasetBuilder,
     FastPathDoubt,
@@ -24,6 +23,7 @@ from accountgraph.dataset.build import (
     collector_paused,
 )
 from accountgraph.dataset.bulk_format import (
+    JSON_COLUMNS,
     BulkFiles,
     CellError,
     Column,
@@ -128,7 +128,13 @@ def _read_csv_fast(section: str, text: str, builder: DatasetBuilder) -> None:
 
 class _Careful:
     """The files read into plain data that knows each value's file and row: a
-    :class:`~.checks.Located` for the checks."""
+    :class:`~.checks.Located` for the checks.
+
+    As a YAML syntax error does, what stops a file from being read at all (a control
+    character, CSV that is not CSV, a line that is not JSON, a header naming unknown
+    columns) is reported alone, before any check. A JSON line with a value no dataset
+    holds (a key twice, a number out of range) is read leniently so that the rest still
+    know its id, and only the reader's word is said of it."""
 
     def __init__(self, files: BulkFiles, texts: dict[str, str]) -> None:
         self._files = files
@@ -137,6 +143,11 @@ class _Careful:
         self.issues: list[Issue] = []
         self.refused: set[JsonPath] = set()
         self._head: Tree | None = None
+        self._head_problems: list[Problem] = []
+        self._stopped: list[Problem] = []
+        """What keeps a file from being read."""
+        self._read_leniently: set[JsonPath] = set()
+        """Items (section, index) of which only the reader's issue is said."""
         self._rows: dict[str, list[int]] = {}
         """The line of each item, by section."""
         self._cite_rows: dict[int, list[int]] = {}
@@ -154,13 +165,21 @@ class _Careful:
                 self._read_csv(section, items)
             else:
                 self._read_jsonl(section, items)
-        issues = check(self, allow_missing_holders=allow_missing_holders)
+        if self._stopped:
+            return None, self._stopped
+        own = {id(issue) for issue in self.issues}
+        issues = [
+            issue
+            for issue in check(self, allow_missing_holders=allow_missing_holders)
+            if id(issue) in own or issue.path[:2] not in self._read_leniently
+        ]
         problems = [
             Problem(
                 self.file(issue.path), issue.line, issue.message, subject(self.data, issue.path)
             )
             for issue in issues
         ]
+        problems += self._head_problems
         if problems:
             return None, sorted(problems, key=lambda p: (p.file, p.line or 0, p.message))
         return build_checked(self.data), []
@@ -216,25 +235,18 @@ class _Careful:
                     f'"{key}" belongs in {key}.csv or {key}.jsonl beside this file, not in it; '
                     f"the header holds {_HEAD}"
                 )
-                self.issues.append(Issue((key,), tree.line((key,)), message))
+                self._head_problems.append(Problem(head, tree.line((key,)), message))
             else:
                 self.data[key] = value
-        if not any(key in tree.data for key in HEAD_KEYS):
-            return [Problem(head, 1, f"expected {_HEAD}")]
         return []
 
-    def _refuse(self, path: JsonPath, line: int, message: str) -> None:
-        self.issues.append(Issue(path, line, message))
-        self.refused.add(path)
-
-    def _stopped_by_control_character(self, section: str) -> bool:
-        found = first_control_character(self._texts[section])
-        if found is not None:
-            self._refuse((section,), *found)
-        return found is not None
+    def _stop(self, section: str, line: int | None, message: str) -> None:
+        self._stopped.append(Problem(str(self._files.lists[section]), line, message))
 
     def _read_jsonl(self, section: str, items: list[Any]) -> None:
-        if self._stopped_by_control_character(section):
+        found = first_control_character(self._texts[section])
+        if found is not None:
+            self._stop(section, *found)
             return
         rows = self._rows[section]
         for number, line in lines(self._texts[section]):
@@ -243,30 +255,31 @@ class _Careful:
             try:
                 items.append(json_value(line))
             except json.JSONDecodeError as error:
-                items.append(None)
-                self._refuse(
-                    path, number, f"the line is not JSON: {error.msg} (column {error.colno})"
+                self._stop(
+                    section, number, f"the line is not JSON: {error.msg} (column {error.colno})"
                 )
-            except CellError as error:
                 items.append(None)
-                self._refuse(path, number, str(error))
+            except CellError as error:
+                self.issues.append(Issue(path, number, str(error)))
+                self._read_leniently.add(path)
+                items.append(json.loads(line))
 
     def _read_csv(self, section: str, items: list[Any]) -> None:
-        if self._stopped_by_control_character(section):
+        found = first_control_character(self._texts[section])
+        if found is not None:
+            self._stop(section, *found)
             return
         rows = self._rows[section]
         reader = csv.reader(io.StringIO(self._texts[section], newline=""), strict=True)
         try:
             columns, problems = read_header(section, next(reader, []))
         except csv.Error as error:
-            self._refuse((section,), 1, f"the header row is not valid CSV: {error}")
+            self._stop(section, 1, f"the header row is not valid CSV: {error}")
             return
         if not columns:
-            self._refuse(
-                (section,), 1, "the file is empty: it needs a header row naming its columns"
-            )
+            self._stop(section, 1, "the file is empty: it needs a header row naming its columns")
         for message in problems:
-            self._refuse((section,), 1, message)
+            self._stop(section, 1, message)
         if problems or not columns:
             return
         edge: dict[str, Any] | None = None
@@ -275,9 +288,7 @@ class _Careful:
             try:
                 row = next(reader, None)
             except csv.Error as error:
-                self._refuse(
-                    (section, len(items)), reader.line_num, f"the row is not valid CSV: {error}"
-                )
+                self._stop(section, reader.line_num, f"the row is not valid CSV: {error}")
                 return
             if row is None:
                 return
@@ -309,11 +320,12 @@ class _Careful:
             pass
         # A JSON cell holds what no dataset holds: say which, and read the rest.
         for index, column in enumerate(columns):
-            if index < len(row) and row[index] and column.key in ("aliases", "facts"):
+            if index < len(row) and row[index] and column.key in JSON_COLUMNS:
                 try:
                     json_value(row[index])
                 except CellError as error:
-                    self._refuse((*path, column.key), line, f"{column.key}: {error}")
+                    self.issues.append(Issue((*path, column.key), line, f"{column.key}: {error}"))
+                    self.refused.add((*path, column.key))
                     row = [*row[:index], "", *row[index + 1 :]]
                 except json.JSONDecodeError:
                     pass

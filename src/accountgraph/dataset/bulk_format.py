@@ -211,9 +211,12 @@ def row_item(columns: list[Column], row: list[str]) -> tuple[dict[str, Any], dic
 
 def continues(edge: dict[str, Any], item: dict[str, Any], cite: dict[str, Any]) -> bool:
     """Whether a row (``item`` and ``cite``) is a further citation of ``edge``."""
-    if not cite or "cite" not in edge or len(item) != sum(1 for key in EDGE_KEY if key in item):
+    if not cite or "cite" not in edge:
         return False
-    return all(edge.get(key) == item.get(key) for key in EDGE_KEY)
+    for key in EDGE_KEY:
+        if item.get(key) != edge.get(key):
+            return False
+    return len(item) == sum(1 for key in EDGE_KEY if key in item)
 
 
 # --- JSON -----------------------------------------------------------------------------

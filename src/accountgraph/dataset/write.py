@@ -203,8 +203,12 @@ def _flow(value: Any) -> str:
 def _scalar(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, int | float):
+    if isinstance(value, int):
         return repr(value)
+    if isinstance(value, float):
+        written = repr(value)
+        # YAML 1.1 reads a number without a point (1e+16) as text.
+        return written if "." in written else written.replace("e", ".0e")
     text = str(value)
     if _PLAIN.match(text) and _reads_as_text(text):
         return text
@@ -223,20 +227,33 @@ def _reads_as_text(text: str) -> bool:
 def write_bulk(dataset: Dataset, directory: Path, fmt: str) -> list[Path]:
     """Write ``dataset`` as a bulk directory of ``fmt`` (``csv`` or ``jsonl``) files;
     the directory is made if need be. Returns the files written."""
+    sections: dict[str, Callable[[], Iterator[dict[str, Any]]]] = {
+        "parties": lambda: (party_item(p, dataset) for p in dataset.parties),
+        "edges": lambda: (edge_item(e, dataset) for e in dataset.edges),
+    }
+    if dataset.responsibilities:
+        sections["responsibilities"] = lambda: (
+            responsibility_item(r) for r in dataset.responsibilities
+        )
+    return write_bulk_items(dataset_head(dataset), sections, directory, fmt)
+
+
+def write_bulk_items(
+    head: dict[str, Any],
+    sections: dict[str, Callable[[], Iterator[dict[str, Any]]]],
+    directory: Path,
+    fmt: str,
+) -> list[Path]:
+    """Write a bulk directory from plain values: the ``head`` (format, name, title,
+    document) and, by section, a function that gives its items (called once for JSON
+    Lines, twice for CSV: first to find the columns)."""
     if fmt not in BULK_FORMATS:
         raise ValueError(f"unknown bulk format {fmt!r}: use one of {', '.join(BULK_FORMATS)}")
     directory.mkdir(parents=True, exist_ok=True)
-    head = directory / "dataset.yaml"
-    head.write_text("".join(_block(dataset_head(dataset), "")), encoding="utf-8")
-    written = [head]
-    sections: list[tuple[str, Callable[[], Iterator[dict[str, Any]]]]] = [
-        ("parties", lambda: (party_item(p, dataset) for p in dataset.parties)),
-        ("edges", lambda: (edge_item(e, dataset) for e in dataset.edges)),
-        ("responsibilities", lambda: (responsibility_item(r) for r in dataset.responsibilities)),
-    ]
-    for section, items in sections:
-        if section == "responsibilities" and not dataset.responsibilities:
-            continue
+    path = directory / "dataset.yaml"
+    path.write_text("".join(_block(head, "")), encoding="utf-8")
+    written = [path]
+    for section, items in sections.items():
         path = directory / f"{section}.{fmt}"
         with path.open("w", encoding="utf-8", newline="") as file:
             if fmt == "jsonl":
@@ -295,7 +312,7 @@ def _csv_rows(section: str, item: dict[str, Any]) -> list[dict[str, str]]:
         if isinstance(value, dict):
             for lang, text in value.items():
                 row[f"{key}_{lang}"] = text
-        elif key in FLAG_COLUMNS:
+        elif key in FLAG_COLUMNS and isinstance(value, bool):
             row[key] = "true" if value else "false"
         elif key in JSON_COLUMNS:
             row[key] = json.dumps(value, ensure_ascii=False)
