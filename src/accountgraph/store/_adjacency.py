@@ -85,10 +85,28 @@ class Adjacency:
         rank: dict[str | None, int] = {None: 0}
         rank.update((scope, place) for place, scope in enumerate(sorted(scopes), start=1))
         ranks = array("I", map(rank.__getitem__, map(attrgetter("scope"), edges)))
-        shape = (count, len(rank))
-        self.out: EdgeRows = _rows(sources, targets, relations, ranks, shape, unique=True)
+        kinds = len(RELATIONS)
+        scoped = len(rank)
+        # Leaving: by source, relation, target, scope, encoded in one number per edge.
+        exact = count * kinds * count * scoped < _EXACT_FLOAT
+        unit: float = 1.0 if exact else 1
+        keyed: Iterator[float] = map(mul, sources, repeat(unit * kinds))
+        keyed = map(add, map(mul, map(add, keyed, relations), repeat(count)), targets)
+        keyed = map(add, map(mul, keyed, repeat(scoped)), ranks)
+        keys: Sequence[float] = array("d", keyed) if exact else list(keyed)
+        leaving = sorted(range(len(keys)), key=keys.__getitem__)
+        ordered = array("d", map(keys.__getitem__, leaving)) if exact else sorted(keys)
+        if any(map(eq, ordered, islice(ordered, 1, None))):
+            raise ValueError("two edges have the same source, relation, target and scope")
+        del keys, ordered
+        # Reaching: a stable sort of that order by target and relation keeps each run of
+        # one target's edges of one relation in source, then scope order.
+        by_target = array("q", map(add, map(mul, targets, repeat(kinds)), relations))
+        reaching = sorted(leaving, key=by_target.__getitem__)
+        del by_target
+        self.out: EdgeRows = _rows(leaving, sources, targets, relations, count)
         """The edges leaving each party."""
-        self.into: EdgeRows = _rows(targets, sources, relations, ranks, shape)
+        self.into: EdgeRows = _rows(reaching, targets, sources, relations, count)
         """The edges reaching each party."""
 
     def __len__(self) -> int:
@@ -96,30 +114,9 @@ class Adjacency:
 
 
 def _rows(
-    near: array[int],
-    far: array[int],
-    relations: array[int],
-    ranks: array[int],
-    shape: tuple[int, int],
-    *,
-    unique: bool = False,
+    order: list[int], near: array[int], far: array[int], relations: array[int], parties: int
 ) -> EdgeRows:
-    """The table of edges by their ``near`` end, each party's in (relation, far end,
-    scope) order; with ``unique``, :class:`ValueError` if two edges have the same key."""
-    parties, scopes = shape
-    kinds = len(RELATIONS)
-    unit: float = 1.0 if parties * kinds * parties * scopes < _EXACT_FLOAT else 1
-    # key = ((near * kinds + relation) * parties + far) * scopes + rank
-    keyed: Iterator[float] = map(mul, near, repeat(unit * kinds))
-    keyed = map(add, map(mul, map(add, keyed, relations), repeat(parties)), far)
-    keyed = map(add, map(mul, keyed, repeat(scopes)), ranks)
-    keys: Sequence[float] = array("d", keyed) if isinstance(unit, float) else list(keyed)
-    order = sorted(range(len(keys)), key=keys.__getitem__)
-    if unique:
-        ordered = list(map(keys.__getitem__, order))
-        if any(map(eq, ordered, islice(ordered, 1, None))):
-            raise ValueError("two edges have the same source, relation, target and scope")
-    del keys
+    """The table of the edges in ``order`` (sorted by their ``near`` end) by that end."""
     wide = "q" if len(order) >= 2**31 else "i"
     near_ordered = array("i", map(near.__getitem__, order))
     return EdgeRows(
