@@ -5,12 +5,27 @@ budget, and holding a graph of hundreds of thousands of parties.
 from __future__ import annotations
 
 import asyncio
+import gc
+from collections.abc import Sequence
 
+import networkx as nx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from accountgraph.errors import AccountGraphError, DatasetError, StoreUnavailableError
-from accountgraph.model import Dataset, Edge, Party, PartyKind, Path, Responsibility, Text
+from accountgraph.model import (
+    Dataset,
+    Edge,
+    Party,
+    PartyKind,
+    Path,
+    Relation,
+    Responsibility,
+    Text,
+)
 from accountgraph.store import GraphStore, open_store
+from accountgraph.store._search_index import BLOCK
 from accountgraph.store.memory import MemoryStore
 from accountgraph.suggest import SUGGESTION_POOL
 from tests import graphs
@@ -137,3 +152,173 @@ def test_a_large_graph_answers_bounded_queries() -> None:
     assert [p.length for p in between] == [27, 28, 28, 28, 29, 29, 29, 30]
     assert edges == (BIG - 1) + BIG // 10 + BIG // 100
     assert page == ["p150001", "p150002", "p150003"]
+
+
+# --- larger random graphs than the contract suite's, against plain references ---------
+
+
+@st.composite
+def long_graphs(draw: st.DrawFn) -> Dataset:
+    """Up to 120 parties, each with edges to parties at most 8 places away: long enough
+    that the balls a path search grows around its two ends stay open at every depth."""
+    size = draw(st.integers(10, 120))
+    names = [f"n{i:03d}" for i in range(size)]
+    specs: set[tuple[str, Relation, str, str | None]] = set()
+    for i, name in enumerate(names):
+        for _ in range(draw(st.integers(0, 3))):
+            other = min(size - 1, max(0, i + draw(st.integers(-3, 8))))
+            relation = draw(st.sampled_from([A, R, Relation.DELEGATES_TO]))
+            specs.add((name, relation, names[other], draw(st.sampled_from([None, "s"]))))
+    return graphs.dataset(
+        (graphs.edge(*spec) for spec in sorted(specs, key=str)),
+        [graphs.party(name) for name in names],
+    )
+
+
+def reference(
+    edges: Sequence[Edge], start: str, goals: Sequence[str], max_depth: int, max_paths: int
+) -> list[tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]]:
+    """Every simple path from ``start`` to ``goals`` by networkx, in the protocol's order."""
+    graph = nx.MultiDiGraph()
+    graph.add_node(start)
+    for e in edges:
+        graph.add_edge(e.source, e.target, key=(e.relation, e.scope), edge=e)
+    found = []
+    for goal in goals:
+        if goal == start or goal not in graph:
+            continue
+        for hops in nx.all_simple_edge_paths(graph, start, goal, cutoff=max_depth):
+            taken = [graph.edges[hop]["edge"] for hop in hops]
+            found.append(
+                (
+                    (start, *(e.target for e in taken)),
+                    tuple(e.relation.value for e in taken),
+                    tuple(e.scope or "" for e in taken),
+                )
+            )
+    found.sort(key=lambda sig: (len(sig[0]), *sig))
+    return found[:max_paths]
+
+
+def signatures(paths: Sequence[Path]) -> list[tuple[tuple[str, ...], ...]]:
+    return [
+        (p.nodes, tuple(e.relation.value for e in p.edges), tuple(e.scope or "" for e in p.edges))
+        for p in paths
+    ]
+
+
+@settings(max_examples=60, deadline=None)
+@given(dataset=long_graphs(), data=st.data())
+def test_paths_in_long_graphs_are_the_simple_paths_networkx_finds(
+    dataset: Dataset, data: st.DataObject
+) -> None:
+    names = [party.id for party in dataset.parties]
+    start = data.draw(st.sampled_from(names))
+    goal = data.draw(st.sampled_from(names))
+    relations = data.draw(st.none() | st.lists(st.sampled_from([A, R]), min_size=1))
+    max_depth = data.draw(st.integers(1, 7))
+    max_paths = data.draw(st.integers(1, 30))
+    kept = [e for e in dataset.edges if relations is None or e.relation in relations]
+    store = MemoryStore(dataset)
+    found = asyncio.run(
+        store.paths(start, goal, relations=relations, max_depth=max_depth, max_paths=max_paths)
+    )
+    assert signatures(found) == reference(kept, start, [goal], max_depth, max_paths)
+
+
+@settings(max_examples=60, deadline=None)
+@given(dataset=long_graphs(), data=st.data())
+def test_chains_and_delegation_ends_in_long_graphs_are_those_networkx_finds(
+    dataset: Dataset, data: st.DataObject
+) -> None:
+    names = [party.id for party in dataset.parties]
+    start = data.draw(st.sampled_from(names))
+    scope = data.draw(st.sampled_from([None, "s"]))
+    max_depth = data.draw(st.integers(1, 7))
+    max_paths = data.draw(st.integers(1, 30))
+    store = MemoryStore(dataset)
+    chains = [e for e in dataset.edges if e.relation is A]
+    tops = [n for n in names if not any(e.source == n for e in chains)]
+    delegations = [
+        e
+        for e in dataset.edges
+        if e.relation is Relation.DELEGATES_TO and (scope is None or e.scope == scope)
+    ]
+    ends = [n for n in names if not any(e.source == n for e in delegations)]
+
+    async def ask() -> tuple[list[Path], list[Path]]:
+        return (
+            await store.accountability_chains(start, max_depth=max_depth, max_paths=max_paths),
+            await store.delegation_ends(
+                start, scope=scope, max_depth=max_depth, max_paths=max_paths
+            ),
+        )
+
+    found_chains, found_ends = asyncio.run(ask())
+    assert signatures(found_chains) == reference(chains, start, tops, max_depth, max_paths)
+    assert signatures(found_ends) == reference(delegations, start, ends, max_depth, max_paths)
+
+
+SEARCH_ALPHABET = "abAB-1 办公ß\x00\x01"
+
+
+@st.composite
+def many_named_parties(draw: st.DrawFn) -> Dataset:
+    """Parties over several blocks of the search index, with names that hold its
+    separators too."""
+    size = draw(st.integers(1, 4 * BLOCK))
+    text = st.text(alphabet=SEARCH_ALPHABET, min_size=1, max_size=6)
+    parties = [
+        graphs.party(
+            f"p{i:03d}",
+            en=draw(text),
+            zh=draw(st.none() | text),
+            aliases=draw(st.lists(text, max_size=1)),
+        )
+        for i in range(size)
+    ]
+    return graphs.dataset([], parties)
+
+
+@settings(max_examples=80, deadline=None)
+@given(dataset=many_named_parties(), data=st.data())
+def test_search_over_many_blocks_finds_what_a_scan_finds(
+    dataset: Dataset, data: st.DataObject
+) -> None:
+    needle = data.draw(st.text(alphabet=SEARCH_ALPHABET + "p0", min_size=1, max_size=5))
+    folded = needle.casefold()
+    expected = [
+        p.id
+        for p in dataset.parties
+        if any(folded in t.casefold() for t in (p.id, *p.aliases, *p.name.values.values()))
+    ]
+    store = MemoryStore(dataset)
+
+    async def ask() -> tuple[list[str], int]:
+        listed: list[str] = []
+        after = None
+        while True:
+            page = await store.list_parties(search=needle, first=7, after=after)
+            listed += [p.id for p in page.parties]
+            if not page.has_next:
+                return listed, await store.count_parties(search=needle)
+            after = page.parties[-1].id
+
+    assert asyncio.run(ask()) == (expected, len(expected))
+
+
+def test_prepare_builds_every_index_and_freezes_the_heap() -> None:
+    store = MemoryStore(graphs.framework())
+    try:
+        store.prepare()
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+    page = asyncio.run(store.list_parties(search="总干事"))
+    assert [p.id for p in page.parties] == ["deputy-director-general", "director-general"]
+
+
+def test_the_networkx_graph_is_built_only_when_asked_for() -> None:
+    store = MemoryStore(graphs.chain())
+    assert store._graph is None
+    assert store.graph.number_of_edges() == 3

@@ -797,6 +797,91 @@ def test_delegation_ends_are_the_simple_paths_to_the_last_delegates(
     assert signatures(found) == expected
 
 
+@settings(max_examples=100, deadline=None)
+@given(graph=random_graphs([A, R]), data=st.data())
+def test_transitive_neighbours_are_the_breadth_first_layers_networkx_finds(
+    store_factory: StoreFactory, graph: tuple[Dataset, list[str]], data: st.DataObject
+) -> None:
+    dataset, names = graph
+    start = data.draw(st.sampled_from(names))
+    relation = data.draw(st.sampled_from([A, R]))
+    direction = data.draw(st.sampled_from(list(Direction)))
+    reference = nx.DiGraph()
+    reference.add_nodes_from(names)
+    for e in dataset.edges:
+        if e.relation is relation:
+            if direction in (Direction.OUT, Direction.BOTH):
+                reference.add_edge(e.source, e.target)
+            if direction in (Direction.IN, Direction.BOTH):
+                reference.add_edge(e.target, e.source)
+    layers = list(nx.bfs_layers(reference, [start]))[1:]
+    expected = [name for layer in layers for name in sorted(layer)]
+    found = ask(
+        store_factory,
+        dataset,
+        lambda s: s.neighbours(start, relation, direction, transitive=True),
+    )
+    assert ids(found) == expected
+
+
+SEARCHED_TEXT = st.text(alphabet="aAbBß-1 办公室", min_size=1, max_size=7)
+
+
+@st.composite
+def searched_graphs(draw: st.DrawFn) -> Dataset:
+    names = draw(
+        st.lists(
+            st.text(alphabet="abc1-", min_size=1, max_size=4), min_size=1, max_size=12, unique=True
+        )
+    )
+    parties = [
+        graphs.party(
+            name,
+            draw(st.sampled_from([PartyKind.OFFICE, PartyKind.BODY])),
+            en=draw(SEARCHED_TEXT),
+            zh=draw(st.none() | SEARCHED_TEXT),
+            aliases=draw(st.lists(SEARCHED_TEXT, max_size=2, unique=True)),
+        )
+        for name in names
+    ]
+    return graphs.dataset([], parties)
+
+
+@settings(max_examples=60, deadline=None)
+@given(dataset=searched_graphs(), data=st.data())
+def test_search_is_a_case_insensitive_substring_of_an_id_alias_or_name(
+    store_factory: StoreFactory, dataset: Dataset, data: st.DataObject
+) -> None:
+    needle = data.draw(SEARCHED_TEXT)
+    kind = data.draw(st.none() | st.sampled_from([PartyKind.OFFICE, PartyKind.BODY]))
+    first = data.draw(st.integers(0, 4))
+    folded = needle.casefold()
+    expected = sorted(
+        party.id
+        for party in dataset.parties
+        if (kind is None or party.kind is kind)
+        and any(
+            folded in text.casefold()
+            for text in (party.id, *party.aliases, *party.name.values.values())
+        )
+    )
+
+    async def query(store: GraphStore) -> tuple[list[str], int]:
+        listed: list[str] = []
+        after = None
+        while True:
+            page = await store.list_parties(kind=kind, search=needle, first=first, after=after)
+            listed += ids(page.parties)
+            if not page.has_next or not page.parties:
+                break
+            after = page.parties[-1].id
+        return listed, await store.count_parties(kind=kind, search=needle)
+
+    listed, count = ask(store_factory, dataset, query)
+    assert count == len(expected)
+    assert listed == (expected if first else [])
+
+
 # --- as of a day ----------------------------------------------------------------------
 
 BEFORE, AFTER = graphs.BEFORE, graphs.AFTER

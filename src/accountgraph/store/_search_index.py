@@ -46,8 +46,17 @@ class SearchIndex:
     """
 
     def __init__(self, parties: Sequence[Party]) -> None:
+        self._source = parties
+        self._odd: frozenset[int] = frozenset()
+        """Parties with a field that holds a separator: their matches are checked on
+        their fields, since the separator was blanked out of the text searched."""
         joined = _PARTY.join(map(_FIELD.join, map(_fields, parties)))
-        if joined.count(_PARTY) != max(0, len(parties) - 1):  # a field holds the separator
+        if joined.count(_PARTY) != max(0, len(parties) - 1):
+            self._odd = frozenset(
+                number
+                for number, party in enumerate(parties)
+                if any(_PARTY in field for field in _fields(party))
+            )
             texts = (_FIELD.join(f.replace(_PARTY, " ") for f in _fields(p)) for p in parties)
             joined = _PARTY.join(texts)
         blob = _encoded(joined.casefold())
@@ -71,12 +80,15 @@ class SearchIndex:
     def matches(self, needle: str, start: int = 0) -> Iterator[int]:
         """The parties from number ``start`` on whose id, an alias or a name contains
         ``needle`` (case-insensitively), in order."""
-        if _FIELD in needle or _PARTY in needle:
+        folded = needle.casefold()
+        if _FIELD in folded or _PARTY in folded:  # only a field that holds one can match
+            parties = self._source
+            yield from (n for n in range(start, self._parties) if _holds(parties[n], folded))
             return
-        wanted = _encoded(needle.casefold())
+        wanted = _encoded(folded)
         if start >= self._parties:
             return
-        blob, starts = self._blob, self._starts
+        blob, starts, odd = self._blob, self._starts, self._odd
         first_block = start // BLOCK
         for block in self._candidate_blocks(wanted, first_block):
             low = starts[max(start, block * BLOCK)]
@@ -84,7 +96,8 @@ class SearchIndex:
             found = blob.find(wanted, low, high)
             while found != -1:
                 party = bisect_right(starts, found) - 1
-                yield party
+                if not odd or party not in odd or _holds(self._source[party], folded):
+                    yield party
                 found = blob.find(wanted, starts[party + 1], high)
 
     def count(self, needle: str, accept: Callable[[int], bool] | None = None) -> int:
@@ -148,6 +161,10 @@ def _windows(blob: bytes, low: int, high: int) -> set[int]:
 
 def _fields(party: Party) -> tuple[str, ...]:
     return (party.id, *party.aliases, *party.name.values.values())
+
+
+def _holds(party: Party, folded: str) -> bool:
+    return any(folded in field.casefold() for field in _fields(party))
 
 
 def _encoded(text: str) -> bytes:
