@@ -57,6 +57,8 @@ def serve(settings: Settings, dataset: Dataset | None = None, *, workers: int = 
     store: GraphStore | None = None
     if settings.store == "memory":
         store = open_store("memory", dataset)
+        if isinstance(store, MemoryStore):
+            store.prepare()  # its lazy indexes, built before the freeze and the forks
         freeze_loaded()
     app = create_app(settings, dataset=dataset, store=store)
     if isinstance(store, MemoryStore) and settings.limits.workers > 0:

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import gc
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -152,21 +151,14 @@ class MemoryStore:
 
     def prepare(self) -> None:
         """Build now what the first search, unknown id, chain or delegation would
-        otherwise build (delegations of one scope still wait for their first query), then
-        leave everything the process holds out of the garbage collector's full
-        collections (:func:`gc.freeze`).
-
-        For a server, once, after loading: a graph of a million parties is millions of
-        objects that never become garbage, and every full collection would walk them
-        all, pausing every request for a second or more. Objects made later are
-        collected as usual.
+        otherwise build on the way to its answer (a delegation of one scope still waits
+        for its first query): a server does this once, after loading, before it forks
+        workers that share the store and moves it out of the garbage collector's sight.
         """
         self._search_index()
         self._alias_index()
         for relation in (Relation.ACCOUNTABLE_TO, Relation.DELEGATES_TO):
             self._hops_to_ends(RELATION_CODE[relation], None)
-        gc.collect()
-        gc.freeze()
 
     async def stats(self) -> StoreStats:
         return StoreStats(
