@@ -64,6 +64,21 @@ def test_a_dataset_naming_missing_parties_is_refused() -> None:
     assert sorted(p.id or "" for p in raised.value.problems) == ["a", "a", "ghost", "nobody"]
 
 
+def test_a_dataset_repeating_a_party_is_refused() -> None:
+    good = graphs.chain()
+    twice = Dataset(
+        name="twice",
+        title=good.title,
+        document=good.document,
+        parties=(*good.parties, good.parties[1]),
+        edges=good.edges,
+        responsibilities=(),
+    )
+    with pytest.raises(DatasetError) as raised:
+        MemoryStore(twice)
+    assert [p.id for p in raised.value.problems] == [good.parties[1].id]
+
+
 def test_the_graph_is_a_frozen_multidigraph() -> None:
     store = MemoryStore(graphs.parallel())
     assert store.graph.number_of_nodes() == 5

@@ -84,18 +84,19 @@ class MemoryStore:
     def __init__(self, dataset: Dataset, *, step_budget: int = DEFAULT_STEP_BUDGET) -> None:
         self._dataset = dataset
         self._step_budget = step_budget
+        self._parties: list[Party] = sorted(dataset.parties, key=attrgetter("id"))
+        """The parties in id order: party number ``i`` is ``_parties[i]``."""
         try:
-            self._adjacency = Adjacency(map(attrgetter("id"), dataset.parties), dataset.edges)
+            self._adjacency = Adjacency(map(attrgetter("id"), self._parties), dataset.edges)
         except (KeyError, ValueError):
             _check_references(dataset)
             raise
         self._ids = self._adjacency.ids
         self._number = self._adjacency.number
-        if len(self._ids) != len(dataset.parties) or not all(
+        if len(self._number) != len(self._ids) or not all(
             map(self._number.__contains__, map(attrgetter("holder"), dataset.responsibilities))
         ):
             _check_references(dataset)
-        self._parties: list[Party] = list(map(dataset._by_id.__getitem__, self._ids))
         kinds = list(map(attrgetter("kind"), self._parties))
         self._numbers_by_kind: dict[PartyKind, array[int]] = {
             kind: array("i", compress(range(len(kinds)), map(eq, kinds, repeat(kind))))
@@ -383,11 +384,11 @@ class MemoryStore:
         return self._parties[number].validity.holds_on(day)
 
     def _edge_holds(self, edge: Edge, day: dt.date) -> bool:
-        parties = self._dataset._by_id
+        number = self._number
         return (
             edge.validity.holds_on(day)
-            and parties[edge.source].validity.holds_on(day)
-            and parties[edge.target].validity.holds_on(day)
+            and self._holds(number[edge.source], day)
+            and self._holds(number[edge.target], day)
         )
 
     def _leads_on(self, edge: Edge, other: int, day: dt.date) -> bool:
