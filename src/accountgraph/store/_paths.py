@@ -11,9 +11,12 @@ It goes one length ``L`` at a time, from 1 to ``max_depth``, and for each:
 1. it makes sure it knows every party a path of length ``L`` could pass through. To one
    target, that is a ball of parties around the start (up to ``f`` hops out) and one
    around the target (up to ``b`` hops back), grown the side with the smaller frontier
-   first, as a bidirectional search grows them, until ``f + b >= L - 1``: a party in
-   neither ball is too far from one end or the other. To the parties with no hop onwards,
-   it is the ball of radius ``L`` around the start;
+   first, as a bidirectional search grows them, until ``f + b >= L``: a party in neither
+   ball is too far from one end or the other, and a path of length ``L`` passes through
+   a party in both (until the balls share one, there is none). To the parties with no
+   hop onwards, it is the ball of radius ``L`` around the start — or nothing at all when
+   every party's distance to the nearest of them is known in advance (queries about no
+   particular day: :func:`~accountgraph.store._adjacency.hops_to_ends`);
 2. it gives every party in there its distance to the nearest goal through them — a lower
    bound on the hops a path through it still needs;
 3. a depth-first walk lists the node sequences of length exactly ``L``, children in id
@@ -35,8 +38,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Protocol, TypeVar
 
 Hop = tuple[int, tuple[int, ...]]
-"""A step to a neighbour: its number and the edges leading there (their indices, in
-:func:`edge_order`)."""
+"""A step to a neighbour: its number and the edges leading there (their indices in the
+dataset, ordered by relation, then scope)."""
 
 Successors = Callable[[int], Sequence[Hop]]
 """The hops leaving a party, in the order of the neighbours' numbers."""

@@ -16,7 +16,9 @@ A needle of four bytes or more is looked for only in the blocks holding all of i
 rarest windows; one of three bytes (one CJK character, or three letters) in the blocks
 holding a window that starts with it; a shorter needle, everywhere (a page of it still
 stops at its last party). UTF-8 being self-synchronising, a byte substring of the
-encoded text is a character substring of the text, so the verification is exact.
+encoded text is a character substring of the text, so the verification is exact. A
+needle holding a separator is looked for field by field, and so are the matches of a
+party whose fields hold one.
 """
 
 from __future__ import annotations
