@@ -335,3 +335,24 @@ def test_the_networkx_graph_is_built_only_when_asked_for() -> None:
     store = MemoryStore(graphs.chain())
     assert store._graph is None
     assert store.graph.number_of_edges() == 3
+
+
+def test_did_you_mean_knows_aliases_and_ids_written_with_blanks() -> None:
+    data = graphs.dataset(
+        [],
+        [
+            graphs.party("head office", aliases=["WIPO DG"]),
+            graphs.party("c"),
+            graphs.party("x", aliases=["Dee Gee"]),
+        ],
+    )
+    store = MemoryStore(data)
+
+    async def ask() -> list[list[str]]:
+        return [
+            await store.suggest_ids("wipo-dg", limit=1),
+            await store.suggest_ids("HEAD-OFFICE", limit=1),
+            await store.suggest_ids("dee  gee", limit=1),
+        ]
+
+    assert asyncio.run(ask()) == [["head office"], ["head office"], ["x"]]

@@ -27,11 +27,12 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import re
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import compress, islice, repeat
-from operator import attrgetter, eq
+from operator import attrgetter, eq, or_
 from typing import Any
 
 from accountgraph.errors import DatasetError, Problem, UnknownPartyError
@@ -72,6 +73,7 @@ SIMILARITY_CUTOFF = 0.6
 """How alike (difflib's ratio) an id must be to an unknown one to be suggested."""
 
 _COUNT_CACHE_SIZE = 256
+_BLANK = re.compile(r"\s")
 
 
 class MemoryStore:
@@ -446,9 +448,15 @@ class MemoryStore:
         that is not the case-folded id."""
         if self._aliases is None:
             aliases: dict[str, list[int]] = {}
-            for number, party in enumerate(self._parties):
+            parties = self._parties
+            named = map(attrgetter("aliases"), parties)
+            spaced = map(_BLANK.search, self._ids)
+            for number in compress(
+                range(len(parties)), map(or_, map(bool, named), map(bool, spaced))
+            ):
+                party = parties[number]
                 keys = {name_key(alias) for alias in party.aliases}
-                if len(party.id.split()) != 1:
+                if _BLANK.search(party.id):
                     keys.add(name_key(party.id))
                 for key in keys:
                     aliases.setdefault(key, []).append(number)
