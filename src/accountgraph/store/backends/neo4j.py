@@ -21,7 +21,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import TypeVar
 from urllib.parse import unquote, urlsplit
@@ -43,6 +42,7 @@ from accountgraph.store.backends.base import (
     Statement,
     StatementRunner,
     StoreTimeoutError,
+    is_read_only,
 )
 from accountgraph.store.statements import statements
 from accountgraph.store.urls import redact
@@ -59,19 +59,9 @@ SCHEMA = "schema_neo4j"
 """``cypher/schema_neo4j.cypher``: Neo4j's constraints and indexes."""
 
 _EXPECTED_SCHEMES = "neo4j://, neo4j+s://, bolt:// or bolt+s://"
-_WRITE_CLAUSE = re.compile(
-    r"\b(?:CREATE|MERGE|SET|DELETE|REMOVE|DROP|FOREACH|LOAD\s+CSV|CALL)\b", re.IGNORECASE
-)
 _UNKNOWN_ERROR = "Neo.DatabaseError.General.UnknownError"
 _FIRST_RETRY_DELAY = 0.05
 _MAX_RETRY_DELAY = 1.0
-
-
-def is_read_only(statement: str) -> bool:
-    """Whether ``statement`` has no clause that can write (``//`` comment lines aside);
-    unsure means it may write."""
-    code = "\n".join(line for line in statement.splitlines() if not line.lstrip().startswith("//"))
-    return _WRITE_CLAUSE.search(code) is None
 
 
 def _environment(name: str) -> str | None:
