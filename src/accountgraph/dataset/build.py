@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import operator
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -86,6 +87,9 @@ _CITATION_KEYS: frozenset[str] = _SCHEMA["citation"]
 _FACT_KEYS: frozenset[str] = _SCHEMA["fact"]
 _REQUIRED = frozenset(("format", "name", "title", "document", "parties", "edges"))
 _NO_VALUE = object()
+_MOST_REMEMBERED = 10_000
+"""Edges alike (:meth:`DatasetBuilder.add_edge`) whose checked rest the builder keeps."""
+_EdgeRest = tuple[str, Relation, "str | None", "tuple[Citation, ...]", "Text | None", Validity]
 
 
 @contextmanager
@@ -137,6 +141,7 @@ class DatasetBuilder:
         self._citations: dict[tuple[Any, ...], Citation] = {}
         self._cite_lists: dict[int | tuple[int, ...], tuple[Citation, ...]] = {}
         self._scopes: dict[str, str] = {}
+        self._rests: dict[Hashable, _EdgeRest] = {}
         self._langs: set[str] = set()
         self._adders: dict[str, Callable[[Any], None]] = {
             "parties": self._party,
@@ -277,13 +282,76 @@ class DatasetBuilder:
         self._parties.append(party)
 
     def _edge(self, item: Any) -> None:
-        if type(item) is not dict or not item.keys() <= _EDGE_KEYS:
+        if type(item) is not dict:
             raise _doubt()
-        source, target = item.get("from"), item.get("to")
-        relation = item.get("relation")
-        if type(source) is not str or type(target) is not str or source == target:
+        rest = dict(item)
+        source, target = rest.pop("from", None), rest.pop("to", None)
+        self._add_edge(source, target, self._edge_rest(rest))
+
+    def add_edges(
+        self,
+        sources: list[str],
+        targets: list[str],
+        rest_keys: list[Hashable],
+        rest: Callable[[Hashable], dict[str, Any]],
+    ) -> None:
+        """The next edges, given column-wise: their ends (as text) and the rest of each
+        item, which ``rest(key)`` gives, the same for every edge of the same key, so that
+        edges alike are checked once (the CSV reader's key is a row's cells but the ends)."""
+        if self._document is None:
             raise _doubt()
+        if not sources:
+            return
+        known = self._rests
+        prepared: list[Any] = list(map(known.get, rest_keys))
+        if None in prepared:
+            for index, found in enumerate(prepared):
+                if found is None:
+                    key = rest_keys[index]
+                    found = known.get(key) or self._edge_rest(rest(key))
+                    if len(known) < _MOST_REMEMBERED:
+                        known[key] = found
+                    prepared[index] = found
+        if self._parties_done:
+            known_id = self._ids.get
+            found = list(map(known_id, sources)), list(map(known_id, targets))
+            if None in found[0] or None in found[1]:
+                raise _doubt()
+            sources, targets = found  # type: ignore[assignment]
+        else:
+            for end in (*sources, *targets):
+                self._id(end)
+            self._ends_unchecked = True
+        if any(map(operator.eq, sources, targets)):
+            raise _doubt()
+        written, relations, scopes, citations, notes, validities = zip(*prepared, strict=True)
+        keys = self._edge_keys
+        before = len(keys)
+        keys.update(map(hash, zip(sources, written, targets, scopes, strict=True)))
+        if len(keys) - before != len(sources):  # duplicates, or (seldom) keys of one hash
+            raise _doubt()
+        self._edges.extend(
+            map(Edge, sources, relations, targets, citations, scopes, notes, validities)
+        )
+
+    def _edge_rest(self, rest: dict[str, Any]) -> _EdgeRest:
+        """Everything of an edge item but its ends, checked."""
+        if not rest.keys() <= _EDGE_KEYS or "from" in rest or "to" in rest:
+            raise _doubt()
+        relation = rest.get("relation")
         if type(relation) is not str or relation not in _RELATIONS:
+            raise _doubt()
+        scope = rest.get("scope")
+        if scope is not None or "scope" in rest:
+            if type(scope) is not str or not scope:
+                raise _doubt()
+            scope = self._scopes.setdefault(scope, scope)
+        citations = self._cite_list(rest.get("cite"))
+        note = self._optional_text(rest, "note")
+        return relation, _RELATIONS[relation], scope, citations, note, self._validity(rest)
+
+    def _add_edge(self, source: Any, target: Any, rest: _EdgeRest) -> None:
+        if type(source) is not str or type(target) is not str or source == target:
             raise _doubt()
         if self._parties_done:
             ids = self._ids
@@ -294,25 +362,12 @@ class DatasetBuilder:
             self._id(source)
             self._id(target)
             self._ends_unchecked = True
-        scope = item.get("scope")
-        if scope is not None or "scope" in item:
-            if type(scope) is not str or not scope:
-                raise _doubt()
-            scope = self._scopes.setdefault(scope, scope)
-        key = hash((source, relation, target, scope))
+        written, relation, scope, citations, note, validity = rest
+        key = hash((source, written, target, scope))
         if key in self._edge_keys:  # a duplicate, or (seldom) two keys of one hash
             raise _doubt()
         self._edge_keys.add(key)
-        citations = self._cite_list(item.get("cite"))
-        if len(item) == (4 if scope is None else 5):
-            edge = Edge(
-                source, _RELATIONS[relation], target, citations, scope, None, self._validity()
-            )
-        else:
-            note = self._optional_text(item, "note")
-            validity = self._validity(item)
-            edge = Edge(source, _RELATIONS[relation], target, citations, scope, note, validity)
-        self._edges.append(edge)
+        self._edges.append(Edge(source, relation, target, citations, scope, note, validity))
 
     def _responsibility(self, item: Any) -> None:
         if type(item) is not dict or not item.keys() <= _DUTY_KEYS:

@@ -12,6 +12,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import operator
+from collections.abc import Hashable, Iterator
+from itertools import islice
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -27,16 +31,18 @@ from accountgraph.dataset.bulk_format import (
     BulkFiles,
     CellError,
     Column,
+    RowReader,
     continues,
     find_files,
     first_control_character,
+    holds_control_character,
     json_value,
     lines,
     read_header,
-    row_item,
+    text_lines,
 )
 from accountgraph.dataset.checks import check, subject
-from accountgraph.dataset.file_guard import read_dataset_text
+from accountgraph.dataset.file_guard import read_dataset_bytes
 from accountgraph.dataset.yaml_fast import read_fast
 from accountgraph.dataset.yaml_lines import Issue, JsonPath, Tree, YamlReadError, read_yaml
 from accountgraph.errors import DatasetError, Problem
@@ -54,11 +60,11 @@ def examine_bulk(
     if missing:
         return None, [Problem(str(path), None, message) for path, message in missing]
     assert files.head is not None
-    texts: dict[str, str] = {}
+    sources: dict[str, bytes] = {}
     problems: list[Problem] = []
     for name, path in [("head", files.head), *files.lists.items()]:
         try:
-            texts[name] = read_dataset_text(path, max_bytes)
+            sources[name] = read_dataset_bytes(path, max_bytes)
         except DatasetError as error:
             problems += error.problems
     if problems:
@@ -66,61 +72,162 @@ def examine_bulk(
     builder = DatasetBuilder(allow_missing_holders=allow_missing_holders)
     try:
         with collector_paused():
-            read_fast(texts["head"], builder)
+            read_fast(sources["head"], builder)
             for section in ITEM_SECTIONS:
                 if section in files.lists:
-                    _read_list_fast(section, files.lists[section], texts[section], builder)
+                    _read_list_fast(section, files.lists[section], sources[section], builder)
             return builder.finish(), []
     except FastPathDoubt:
         del builder
+    texts = {name: data.decode("utf-8-sig") for name, data in sources.items()}
+    del sources
     return _Careful(files, texts).examine(allow_missing_holders=allow_missing_holders)
 
 
 # --- the fast path ----------------------------------------------------------------------
 
 
-def _read_list_fast(section: str, path: Path, text: str, builder: DatasetBuilder) -> None:
-    if first_control_character(text) is not None:
+def _read_list_fast(section: str, path: Path, data: bytes, builder: DatasetBuilder) -> None:
+    """One list file's items, from its bytes (decoded a line at a time: a text of a
+    million rows would take several bytes a character)."""
+    if holds_control_character(data):
         raise FastPathDoubt
     builder.start(section)
     try:
         if path.suffix == ".csv":
-            _read_csv_fast(section, text, builder)
+            _read_csv_fast(section, text_lines(data, csv=True), builder)
         else:
             add = builder.add
-            for _, line in lines(text):
-                add(section, json_value(line))
+            for line in text_lines(data, csv=False):
+                if line.strip():
+                    add(section, json_value(line))
     except (csv.Error, ValueError):  # CellError and json's errors are ValueErrors
         raise FastPathDoubt from None
     builder.end(section)
 
 
-def _read_csv_fast(section: str, text: str, builder: DatasetBuilder) -> None:
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+def _read_csv_fast(section: str, text: Iterator[str], builder: DatasetBuilder) -> None:
+    reader = csv.reader(text, strict=True)
     columns, problems = read_header(section, next(reader, []))
     if problems or not columns:
         raise FastPathDoubt
-    width = len(columns)
+    rows = RowReader(columns)
+    width, read = rows.width, rows.read
+    if section == "edges":
+        _read_edges_fast(reader, columns, rows, builder)
+        return
     add = builder.add
-    edge: dict[str, Any] | None = None
     for row in reader:
         if len(row) > width:
             raise FastPathDoubt
-        if not row:
-            continue
-        item, cite = row_item(columns, row)
-        if section != "edges":
-            add(section, item)
-        elif edge is not None and continues(edge, item, cite):
-            edge["cite"].append(cite)
-        else:
-            if edge is not None:
-                add(section, edge)
-            if cite:
-                item["cite"] = [cite]
-            edge = item
-    if edge is not None:
-        add(section, edge)
+        if row:
+            add(section, read(row)[0])
+
+
+def _read_edges_fast(
+    reader: Iterator[list[str]], columns: list[Column], rows: RowReader, builder: DatasetBuilder
+) -> None:
+    """Edges, each a row or (with further citations) several.
+
+    Rows go to the builder in batches, column-wise: the ends of each edge and the rest of
+    its cells, so that edges alike (the same relation, scope, citation...) are checked
+    once. A batch in which no row has the key of the row before it holds no further
+    citation, and goes without a look at each row; any other is read row by row."""
+    names = [column.key for column in columns]
+    source, target = names.index("from"), names.index("to")
+    keys = [source, target, *(i for i, name in enumerate(names) if name in ("relation", "scope"))]
+    cites = [i for i, column in enumerate(columns) if column.cites]
+    others = [i for i in range(len(columns)) if i not in keys and i not in cites]
+    rest = [i for i in range(len(columns)) if i not in (source, target)]
+    rest_of = itemgetter(*rest) if len(rest) > 1 else (lambda row: (row[rest[0]],))
+    key_of = itemgetter(*keys)
+    source_of, target_of = itemgetter(source), itemgetter(target)
+    width = rows.width
+    sources: list[str] = []
+    targets: list[str] = []
+    rests: list[Hashable] = []
+
+    def rest_item(key: Hashable) -> dict[str, Any]:
+        row = [""] * width
+        for index, cell in zip(rest, key, strict=True):  # type: ignore[call-overload]
+            row[index] = cell
+        item, cite = rows.read(row)
+        if cite:
+            item["cite"] = [cite]
+        return item
+
+    def flush() -> None:
+        builder.add_edges(sources, targets, rests, rest_item)
+        sources.clear()
+        targets.clear()
+        rests.clear()
+
+    def continues(first: list[str], row: list[str]) -> bool:
+        """Whether ``row`` is a further citation of the edge whose first row is ``first``."""
+        return (
+            all(row[i] == first[i] for i in keys)
+            and not any(row[i] for i in others)
+            and any(row[i] for i in cites)
+            and any(first[i] for i in cites)
+        )
+
+    def add_group(group: list[list[str]]) -> None:
+        first = group[0]
+        if len(group) == 1:
+            sources.append(first[source])
+            targets.append(first[target])
+            rests.append(rest_of(first))
+            return
+        flush()
+        item, cite = rows.read(first)
+        item["cite"] = [cite, *(rows.read(more)[1] for more in group[1:])]
+        builder.add("edges", item)
+
+    def row_by_row(batch: list[list[str]]) -> list[list[str]]:
+        """Adds the edges of ``batch`` but the last, which a row after it may continue:
+        that one's rows are returned."""
+        group: list[list[str]] = []
+        for row in batch:
+            if len(row) != width:
+                if len(row) > width:
+                    raise FastPathDoubt
+                if not row:
+                    continue
+                row += [""] * (width - len(row))
+            if group and row[source] == group[0][source] and continues(group[0], row):
+                group.append(row)
+                continue
+            if group:
+                add_group(group)
+            group = [row]
+        flush()
+        return group
+
+    carry: list[list[str]] = []
+    while True:
+        batch = carry + list(islice(reader, _BATCH))
+        if len(batch) == len(carry):
+            break
+        carry = batch[-1:]
+        if set(map(len, batch)) == {width}:
+            batch_keys = list(map(key_of, batch))
+            if not any(map(operator.eq, batch_keys, batch_keys[1:])):
+                del batch[-1]
+                builder.add_edges(
+                    list(map(source_of, batch)),
+                    list(map(target_of, batch)),
+                    list(map(rest_of, batch)),
+                    rest_item,
+                )
+                continue
+        carry = row_by_row(batch)
+    if carry:
+        add_group(carry)
+        flush()
+
+
+_BATCH = 50_000
+"""Edges handed to the builder at once."""
 
 
 # --- the careful path -------------------------------------------------------------------
@@ -282,6 +389,7 @@ class _Careful:
             self._stop(section, 1, message)
         if problems or not columns:
             return
+        row_reader = RowReader(columns)
         edge: dict[str, Any] | None = None
         while True:
             start = reader.line_num + 1
@@ -298,7 +406,7 @@ class _Careful:
             if len(row) > len(columns):
                 message = f"the row has {len(row)} cells; the header names {len(columns)}"
                 self.issues.append(Issue(path, start, message))
-            item, cite = self._row(columns, row, path, start)
+            item, cite = self._row(columns, row_reader, row, path, start)
             if section == "edges" and edge is not None and continues(edge, item, cite):
                 edge["cite"].append(cite)
                 cite_rows = self._cite_rows.setdefault(len(items) - 1, [rows[-1]])
@@ -312,10 +420,10 @@ class _Careful:
             rows.append(start)
 
     def _row(
-        self, columns: list[Column], row: list[str], path: JsonPath, line: int
+        self, columns: list[Column], rows: RowReader, row: list[str], path: JsonPath, line: int
     ) -> tuple[dict[str, Any], dict[str, Any]]:
         try:
-            return row_item(columns, row)
+            return rows.read(row)
         except CellError:
             pass
         # A JSON cell holds what no dataset holds: say which, and read the rest.
@@ -329,4 +437,4 @@ class _Careful:
                     row = [*row[:index], "", *row[index + 1 :]]
                 except json.JSONDecodeError:
                     pass
-        return row_item(columns, row)
+        return rows.read(row)

@@ -32,9 +32,11 @@ a line becomes an item. :mod:`.bulk` reads a directory with it.
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -79,6 +81,7 @@ JSON_COLUMNS = frozenset(("aliases", "facts"))
 CITATION_KEYS = frozenset(("document", "section", "text"))
 """The columns of ``edges.csv`` that belong to a row's citation, not to its edge."""
 EDGE_KEY = ("from", "relation", "to", "scope")
+_SPECIAL = FLAG_COLUMNS | JSON_COLUMNS
 
 _FLAGS = {"true": True, "false": False}
 _NON_PRINTABLE = Reader.NON_PRINTABLE
@@ -183,30 +186,47 @@ def read_header(section: str, names: list[str]) -> tuple[list[Column], list[str]
     return columns, problems
 
 
-def row_item(columns: list[Column], row: list[str]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """A row as an item and (for an edge) its citation; cells past the header are left
-    to the caller. JSON and flag cells are kept as the text they are if they are not JSON
-    or a flag, for the checks to say so; :class:`CellError` for a JSON value a dataset
-    cannot hold."""
-    item: dict[str, Any] = {}
-    cite: dict[str, Any] = {}
-    for column, cell in zip(columns, row, strict=False):
-        if not cell:
-            continue
-        into = cite if column.cites else item
-        key = column.key
-        if column.lang is not None:
-            texts = into.get(key)
-            if texts is None:
-                texts = into[key] = {}
-            texts[column.lang] = cell
-        elif key in FLAG_COLUMNS:
-            into[key] = _FLAGS.get(cell, cell)
-        elif key in JSON_COLUMNS:
-            into[key] = json_cell(cell)
-        else:
-            into[key] = cell
-    return item, cite
+class RowReader:
+    """Turns rows under one header into items: a row as an item and (for an edge) its
+    citation. JSON and flag cells that are not JSON or a flag are kept as the text they
+    are, for the checks to say so; :class:`CellError` for a JSON value no dataset holds.
+    Cells past the header are left to the caller."""
+
+    def __init__(self, columns: list[Column]) -> None:
+        self.width = len(columns)
+        plain = [(i, c) for i, c in enumerate(columns) if c.lang is None and c.key]
+        self._plain = [(i, c.key) for i, c in plain if c.key not in _SPECIAL and not c.cites]
+        self._cite_plain = [(i, c.key) for i, c in plain if c.cites]
+        self._flags = [(i, c.key) for i, c in plain if c.key in FLAG_COLUMNS]
+        self._json = [(i, c.key) for i, c in plain if c.key in JSON_COLUMNS]
+        texts = [(i, c) for i, c in enumerate(columns) if c.lang is not None]
+        self._texts = [(i, c.key, c.lang) for i, c in texts if not c.cites]
+        self._cite_texts = [(i, c.key, c.lang) for i, c in texts if c.cites]
+
+    def read(self, row: list[str]) -> tuple[dict[str, Any], dict[str, Any]]:
+        if len(row) < self.width:
+            row = row + [""] * (self.width - len(row))
+        item: dict[str, Any] = {key: row[i] for i, key in self._plain if row[i]}
+        for i, key, lang in self._texts:
+            if row[i]:
+                texts = item.get(key)
+                if texts is None:
+                    texts = item[key] = {}
+                texts[lang] = row[i]
+        for i, key in self._flags:
+            if row[i]:
+                item[key] = _FLAGS.get(row[i], row[i])
+        for i, key in self._json:
+            if row[i]:
+                item[key] = json_cell(row[i])
+        cite: dict[str, Any] = {key: row[i] for i, key in self._cite_plain if row[i]}
+        for i, key, lang in self._cite_texts:
+            if row[i]:
+                texts = cite.get(key)
+                if texts is None:
+                    texts = cite[key] = {}
+                texts[lang] = row[i]
+        return item, cite
 
 
 def continues(edge: dict[str, Any], item: dict[str, Any], cite: dict[str, Any]) -> bool:
@@ -315,6 +335,23 @@ def first_control_character(text: str) -> tuple[int, str] | None:
         f"character U+{ord(found.group()):04X} is not allowed: a dataset's text cannot "
         "hold control characters"
     )
+
+
+_CONTROL_BYTES = re.compile(
+    rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x84\x86-\x9f]|\xef\xbf[\xbe\xbf]"
+)
+"""In UTF-8, what :data:`_NON_PRINTABLE` finds in text (surrogates are not UTF-8)."""
+
+
+def holds_control_character(data: bytes) -> bool:
+    """Whether UTF-8 ``data`` holds a character no dataset's text holds."""
+    return _CONTROL_BYTES.search(data) is not None
+
+
+def text_lines(data: bytes, *, csv: bool) -> Iterator[str]:
+    """The lines of UTF-8 ``data``, decoded one at a time: for CSV at any line break,
+    keeping it (as the csv module wants), else at line feeds only."""
+    return io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="" if csv else "\n")
 
 
 def lines(text: str) -> Iterator[tuple[int, str]]:

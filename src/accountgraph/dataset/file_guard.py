@@ -46,6 +46,30 @@ def read_dataset_text(path: Path, max_bytes: int = MAX_DATASET_BYTES) -> str:
     return _decode(path, _read_bytes(path, max_bytes))
 
 
+def read_dataset_bytes(path: Path, max_bytes: int = MAX_DATASET_BYTES) -> bytes:
+    """The bytes of the dataset file at ``path``, checked as :func:`read_dataset_text`
+    checks them (``bytes.decode("utf-8-sig")`` gives its text), without holding its text:
+    a text with a character past U+00FF takes two or four bytes a character."""
+    data = _read_bytes(path, max_bytes)
+    if not _is_utf8_text(data):
+        _decode(path, data)  # raises, saying what is wrong and where
+    return data
+
+
+def _is_utf8_text(data: bytes) -> bool:
+    if any(data.startswith(bom) for bom, _ in _WIDE_BOMS) or b"\0" in data:
+        return False
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(data)
+    try:
+        for start in range(0, len(data), _CHUNK):
+            decoder.decode(view[start : start + _CHUNK])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _refuse(path: Path, message: str, line: int | None = None) -> DatasetError:
     return DatasetError(path, [Problem(str(path), line, message)])
 

@@ -24,7 +24,7 @@ from accountgraph.dataset.build import (
 )
 from accountgraph.dataset.bulk import examine_bulk
 from accountgraph.dataset.checks import check, subject
-from accountgraph.dataset.file_guard import MAX_DATASET_BYTES, read_dataset_text
+from accountgraph.dataset.file_guard import MAX_DATASET_BYTES, read_dataset_bytes
 from accountgraph.dataset.yaml_fast import read_fast
 from accountgraph.dataset.yaml_lines import YamlReadError, read_yaml
 from accountgraph.errors import DatasetError, Problem
@@ -57,8 +57,12 @@ def load_dataset(
         if dataset is None:
             raise DatasetError(path, problems)
         return dataset
-    text = read_dataset_text(path, max_bytes)
-    return parse_dataset(text, str(path), allow_missing_holders=allow_missing_holders)
+    found, problems = _examine(
+        read_dataset_bytes(path, max_bytes), str(path), allow_missing_holders=allow_missing_holders
+    )
+    if found is None:
+        raise DatasetError(str(path), problems)
+    return found
 
 
 def parse_dataset(text: str, filename: str, *, allow_missing_holders: bool = False) -> Dataset:
@@ -82,23 +86,25 @@ def check_file(
     if os.path.isdir(path):
         return examine_bulk(Path(path), max_bytes)
     try:
-        text = read_dataset_text(Path(path), max_bytes)
+        data = read_dataset_bytes(Path(path), max_bytes)
     except DatasetError as error:
         return None, error.problems
-    return _examine(text, str(path))
+    return _examine(data, str(path))
 
 
 def _examine(
-    text: str, filename: str, *, allow_missing_holders: bool = False
+    source: str | bytes, filename: str, *, allow_missing_holders: bool = False
 ) -> tuple[Dataset | None, list[Problem]]:
-    """The dataset in ``text`` if it is valid, else ``None`` and all its problems."""
+    """The dataset in ``source`` (its text, or its bytes as the file guard checked them)
+    if it is valid, else ``None`` and all its problems."""
     builder = DatasetBuilder(allow_missing_holders=allow_missing_holders)
     try:
         with collector_paused():
-            read_fast(text, builder)
+            read_fast(source, builder)
             return builder.finish(), []
     except FastPathDoubt:
         del builder
+    text = source if isinstance(source, str) else source.decode("utf-8-sig")
     return examine_carefully(text, filename, allow_missing_holders=allow_missing_holders)
 
 

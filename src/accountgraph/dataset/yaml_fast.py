@@ -69,8 +69,8 @@ AVAILABLE = CParser is not None
 """Whether the fast reader can run here: PyYAML was built with libyaml."""
 
 
-def read_fast(text: str, builder: DatasetBuilder) -> None:
-    """Hand every part of the dataset YAML ``text`` to ``builder``.
+def read_fast(text: str | bytes, builder: DatasetBuilder) -> None:
+    """Hand every part of the dataset YAML ``text`` (or its UTF-8 bytes) to ``builder``.
 
     Raises :class:`~.build.FastPathDoubt` at anything the careful reader must look at.
     """
