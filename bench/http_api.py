@@ -88,8 +88,9 @@ def main(argv: Sequence[str] | None = None) -> list[dict[str, Any]]:
     parser.add_argument(
         "--workers-gain",
         action=argparse.BooleanOptionalAction,
-        default=True,
-        help="also measure serve --workers 2 against --workers 1",
+        default=None,
+        help="also measure serve --workers 2 against --workers 1 (default: on the "
+        "embedded store only)",
     )
     parser.add_argument(
         "--start-timeout", type=float, default=1200, help="seconds a server may take to load"
@@ -103,6 +104,8 @@ def main(argv: Sequence[str] | None = None) -> list[dict[str, Any]]:
     if args.serve:
         _serve(args)
         return []
+    if args.workers_gain is None:
+        args.workers_gain = args.store == "memory"
     missing = missing_tools()
     if missing:
         sys.exit(f"bench/http_api.py needs {', '.join(missing)}: apt-get install wrk util-linux")
