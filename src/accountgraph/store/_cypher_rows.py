@@ -14,10 +14,11 @@ on date values, and ISO strings compare as the days they name in both servers.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
+
+import msgspec
 
 from accountgraph.model import (
     LANGUAGES,
@@ -43,8 +44,17 @@ SEARCH_SEPARATOR = "\x1f"
 Props = dict[str, Any]
 
 
+_JSON = msgspec.json.Encoder(order="sorted")
+"""JSON with sorted keys, compact, not ASCII-escaped, written in C: what ``json.dumps``
+writes with those options (but a float's exponent) some ten times faster, which a load of
+10^5 parties, each with several texts, feels."""
+
+
 def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    try:
+        return _JSON.encode(value).decode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate, which msgspec refuses
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def text_json(text: Text | None) -> str | None:
@@ -187,14 +197,6 @@ def dataset_parameters(dataset: Dataset) -> Props:
             }
         ),
     }
-
-
-def fingerprint(parts: Iterable[Any]) -> str:
-    """A digest of everything a load writes: equal for equal datasets."""
-    digest = hashlib.sha256()
-    for part in parts:
-        digest.update(_dumps(part).encode("utf-8"))
-    return digest.hexdigest()[:32]
 
 
 # --- answer rows ---------------------------------------------------------------------

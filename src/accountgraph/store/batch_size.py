@@ -21,8 +21,9 @@ SHRINK_ABOVE = 0.4
 TARGET = 0.2
 """The share of the timeout a batch is sized to take when it must shrink."""
 
-MAX_BATCH_SIZE = 50_000
-"""Rows a batch grows to at most (a statement's parameters of a few megabytes)."""
+MAX_BATCH_SIZE = 10_000
+"""Rows a batch grows to at most: measured on FalkorDB, the server's work per row is flat
+from 2,000 to 10,000 rows a statement and grows past it (at 25,000)."""
 
 AFTER_TIMEOUT = 4
 """A batch that timed out goes again in batches this many times smaller."""

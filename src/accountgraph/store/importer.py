@@ -32,11 +32,18 @@ A graph holding another dataset (or nodes that are no dataset's) is refused unle
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import time
 import uuid
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import msgspec
 
 from accountgraph.errors import (
     AccountGraphError,
@@ -45,12 +52,11 @@ from accountgraph.errors import (
     Problem,
     StoreUnavailableError,
 )
-from accountgraph.model import Dataset, Relation
+from accountgraph.model import Dataset, Edge, Party, Relation
 from accountgraph.store._cypher_rows import (
     Props,
     dataset_parameters,
     edge_row,
-    fingerprint,
     party_row,
     responsibility_row,
 )
@@ -103,7 +109,7 @@ class Tally:
         return self.created + self.existing
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class LoadPlan:
     """What a load writes: the dataset's node, then its rows, stamped with its fingerprint."""
 
@@ -112,8 +118,6 @@ class LoadPlan:
     """The parameters of the dataset's node (``cypher/import_dataset.cypher``)."""
     fingerprint: str
     """The stamp of the dataset's content that everything the load writes carries."""
-    rows: Mapping[str, Sequence[Props]]
-    """Per kind of item (:data:`KINDS`), its rows in the dataset's order."""
     replaces: tuple[str, ...]
     """The datasets the graph held that this load removes first."""
     run: str
@@ -122,10 +126,25 @@ class LoadPlan:
     """Whether the load first removes everything the graph holds (``replaces`` may name
     no dataset: nodes of none)."""
 
+    @cached_property
+    def rows(self) -> Mapping[str, Sequence[Props]]:
+        """Per kind of item (:data:`KINDS`), its rows in the dataset's order, made when
+        first asked for (a load makes them batch by batch instead, ahead of the writing)."""
+        dataset = self.dataset
+        return {
+            "parties": _party_rows(list(enumerate(dataset.parties))),
+            "edges": _edge_rows(list(enumerate(dataset.edges))),
+            "responsibilities": _responsibility_rows(dataset),
+        }
+
     @property
     def total_rows(self) -> int:
         """Parties, edges and duties: what the progress of a load counts."""
-        return sum(len(rows) for rows in self.rows.values())
+        return (
+            _count(self.dataset, "parties")
+            + _count(self.dataset, "edges")
+            + _count(self.dataset, "responsibilities")
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,11 +282,18 @@ async def load(
     sizer = BatchSizer(batch_size, backend.timeout)
     fresh = nodes == 0 or replace
     started = time.monotonic()
-    if backend.transactional:
-        writer, restarts = await _write_in_one_transaction(backend, plan, sizer, fresh, progress)
-    else:
-        writer, restarts = _Writer(backend, plan, sizer, fresh, progress), 0
-        await writer.write_alone(backend)
+    worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="accountgraph-rows")
+    try:
+        groups = _groups(dataset, worker)
+        if backend.transactional:
+            writer, restarts = await _write_in_one_transaction(
+                backend, plan, groups, sizer, fresh, progress
+            )
+        else:
+            writer, restarts = _Writer(backend, plan, groups, sizer, fresh, progress), 0
+            await writer.write_alone(backend)
+    finally:
+        worker.shutdown(wait=False, cancel_futures=True)
     return writer.report(
         schema=tuple(schema),
         batch_size=batch_size,
@@ -278,19 +304,112 @@ async def load(
 
 
 def plan_load(dataset: Dataset, *, replaces: tuple[str, ...] | None = None) -> LoadPlan:
-    """What loading ``dataset`` writes: its node's parameters and its rows, stamped with
-    the fingerprint of all of them; removing first everything the graph holds when
-    ``replaces`` (the datasets it held) is given."""
-    rows: dict[str, list[Props]] = {
-        "parties": [party_row(p, i) for i, p in enumerate(dataset.parties)],
-        "edges": [edge_row(e, i) for i, e in enumerate(dataset.edges)],
-        "responsibilities": _responsibility_rows(dataset),
-    }
+    """What loading ``dataset`` writes: its node's parameters, and its rows (made on
+    demand), stamped with the fingerprint of the dataset's content; removing first
+    everything the graph holds when ``replaces`` (the datasets it held) is given."""
     head = dataset_parameters(dataset)
-    stamp = fingerprint([head, *(rows[kind] for kind in KINDS)])
     return LoadPlan(
-        dataset, head, stamp, rows, replaces or (), uuid.uuid4().hex, clears=replaces is not None
+        dataset,
+        head,
+        _fingerprint(dataset, head),
+        replaces or (),
+        uuid.uuid4().hex,
+        clears=replaces is not None,
     )
+
+
+ROW_FORMAT = "accountgraph rows 2"
+"""Part of every fingerprint: change it when the rows a dataset makes change, so that a
+load after the change stamps everything anew."""
+
+
+def _fingerprint(dataset: Dataset, head: Props) -> str:
+    """A digest of the dataset's content, equal for equal datasets: the rows a load writes
+    are made from it alone (and :data:`ROW_FORMAT`). Written by msgspec, in C: a digest of
+    the rows themselves would have to make them all before the first batch."""
+    digest = hashlib.sha256(ROW_FORMAT.encode())
+    for part in (head, dataset.parties, dataset.edges, dataset.responsibilities):
+        digest.update(_CONTENT.encode(part))
+    return digest.hexdigest()[:32]
+
+
+def _plain(value: Any) -> Any:
+    """What msgspec cannot write itself: a text's languages (a read-only mapping)."""
+    if isinstance(value, Mapping):
+        return dict(value)
+    raise NotImplementedError(f"cannot fingerprint {type(value).__name__}")
+
+
+_CONTENT = msgspec.json.Encoder(enc_hook=_plain, order="sorted")
+
+
+def _count(dataset: Dataset, kind: str) -> int:
+    items: Sequence[object] = getattr(dataset, kind)
+    return len(items)
+
+
+def _party_rows(items: Sequence[tuple[int, Party]]) -> list[Props]:
+    return [party_row(party, ordinal) for ordinal, party in items]
+
+
+def _edge_rows(items: Sequence[tuple[int, Edge]]) -> list[Props]:
+    return [edge_row(edge, ordinal) for ordinal, edge in items]
+
+
+class _Rows:
+    """One group's rows, made in order as the batches need them. While the server writes a
+    batch, a worker thread makes the next one's (:meth:`prefetch`): Python's share of a
+    load then overlaps the server's, where made in turn it would add to it."""
+
+    def __init__(
+        self,
+        worker: Executor,
+        make: Callable[[Sequence[Any]], list[Props]],
+        items: Sequence[Any],
+    ) -> None:
+        self.count = len(items)
+        self._items = items
+        self._make = make
+        self._worker = worker
+        self._made: list[Props] = []
+        self._making: Future[list[Props]] | None = None
+        """Making the rows after ``_made``, in the worker."""
+
+    def prefetch(self, stop: int) -> None:
+        """Begin making the rows up to ``stop`` (not included) in the worker."""
+        done = len(self._made)
+        if self._making is None and done < stop:
+            self._making = self._worker.submit(self._make, self._items[done:stop])
+
+    async def take(self, start: int, stop: int) -> list[Props]:
+        """Rows ``start`` to ``stop`` (not included): made already, being made, or made now."""
+        if len(self._made) < stop and self._making is not None:
+            making, self._making = self._making, None
+            made: list[Props] = await asyncio.wrap_future(making)
+            self._made += made
+        done = len(self._made)
+        if done < stop:
+            self._made += self._make(self._items[done:stop])
+        return self._made[start:stop]
+
+
+PIPELINE = 2
+"""Batches sent at a time to a server without transactions: while it writes one, the next
+waits on it, made and sent."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Sent:
+    """A batch sent, rows ``start`` to ``stop`` of its group, not yet answered."""
+
+    start: int
+    stop: int
+    running: asyncio.Future[list[Row]]
+    sent: float
+
+    @property
+    def rows(self) -> int:
+        return self.stop - self.start
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,46 +419,55 @@ class _Group:
     kind: str
     create: str
     merge: str
-    rows: Sequence[Props]
+    rows: _Rows
 
 
-def _groups(plan: LoadPlan) -> list[_Group]:
-    """The plan's rows by statement: parties by label, then edges by relation (every party
-    exists before any edge looks for its ends), then duties."""
-    parties = plan.rows["parties"]
+def _groups(dataset: Dataset, worker: Executor) -> list[_Group]:
+    """The dataset's rows by statement: parties by label, then edges by relation (every
+    party exists before any edge looks for its ends), then duties; their making begins."""
+    parties: dict[str, list[tuple[int, Party]]] = {label: [] for label in LABELS}
+    for ordinal, party in enumerate(dataset.parties):
+        parties[party.kind.label].append((ordinal, party))
+    edges: dict[Relation, list[tuple[int, Edge]]] = {relation: [] for relation in Relation}
+    for ordinal, edge in enumerate(dataset.edges):
+        edges[edge.relation].append((ordinal, edge))
     groups = [
         _Group(
             "parties",
             statement(party_statement(label, "create")),
             statement(party_statement(label, "merge")),
-            [row for row in parties if row["label"] == label],
+            _Rows(worker, _party_rows, parties[label]),
         )
         for label in LABELS
+        if parties[label]
     ]
-    edges = plan.rows["edges"]
     groups += [
         _Group(
             "edges",
             statement(edge_statement(relation, "create")),
             statement(edge_statement(relation, "merge")),
-            [row for row in edges if row["relation"] == relation.value],
+            _Rows(worker, _edge_rows, edges[relation]),
         )
         for relation in Relation
+        if edges[relation]
     ]
-    groups.append(
-        _Group(
-            "responsibilities",
-            statement(responsibility_statement("create")),
-            statement(responsibility_statement("merge")),
-            plan.rows["responsibilities"],
+    if dataset.responsibilities:
+        duties = _responsibility_rows(dataset)
+        groups.append(
+            _Group(
+                "responsibilities",
+                statement(responsibility_statement("create")),
+                statement(responsibility_statement("merge")),
+                _Rows(worker, list, duties),
+            )
         )
-    )
-    return [group for group in groups if group.rows]
+    return groups
 
 
 async def _write_in_one_transaction(
     backend: CypherBackend,
     plan: LoadPlan,
+    groups: Sequence[_Group],
     sizer: BatchSizer,
     fresh: bool,
     progress: Progress | None,
@@ -348,7 +476,7 @@ async def _write_in_one_transaction(
     now gives, when a batch timed out and rolled it back."""
     restarts = 0
     while True:
-        writer = _Writer(backend, plan, sizer, fresh, progress)
+        writer = _Writer(backend, plan, groups, sizer, fresh, progress)
         try:
             async with backend.transaction() as tx:
                 await writer.write(tx)
@@ -375,12 +503,14 @@ class _Writer:
         self,
         backend: CypherBackend,
         plan: LoadPlan,
+        groups: Sequence[_Group],
         sizer: BatchSizer,
         fresh: bool,
         progress: Progress | None,
     ) -> None:
         self.backend = backend
         self.plan = plan
+        self.groups = groups
         self.sizer = sizer
         self.fresh = fresh
         """The graph holds nothing of the dataset: the batches CREATE and nothing is pruned."""
@@ -431,8 +561,9 @@ class _Writer:
         head = {**plan.head, "fingerprint": plan.fingerprint}
         await self._run(runner, statement("import_dataset"), head)
         self._report_progress()
-        for group in _groups(plan):
-            await self._write_group(runner, group)
+        for index, group in enumerate(self.groups):
+            following = self.groups[index + 1] if index + 1 < len(self.groups) else None
+            await self._write_group(runner, group, following)
         if not self.fresh:
             [pruned] = await self._run(
                 runner, statement("import_prune"), {"fingerprint": plan.fingerprint}
@@ -461,33 +592,87 @@ class _Writer:
             if removed < limit:
                 return
 
-    async def _write_group(self, runner: StatementRunner, group: _Group) -> None:
+    async def _write_group(
+        self, runner: StatementRunner, group: _Group, following: _Group | None
+    ) -> None:
+        """Write a group's rows in batches, :data:`PIPELINE` of them sent at a time where
+        the server has no transactions (else one), so that it never waits for Python to
+        make and send the next; the worker makes each next batch's rows (the following
+        group's first, at the last) meanwhile. A batch that timed out goes again, by the
+        idempotent statement, once those sent with it are answered."""
         rows = group.rows
+        depth = 1 if self.backend.transactional else PIPELINE
         start = 0
-        merge_until = 0
-        """Rows before this went in a batch that timed out, and may have been written:
-        they go again by the idempotent statement."""
-        while start < len(rows):
-            batch = list(rows[start : start + self.sizer.size])
-            create = self.fresh and start >= merge_until
-            parameters = {"rows": batch, "fingerprint": self.plan.fingerprint}
+        """The first row not yet sent."""
+        again: list[tuple[int, int]] = []
+        sent: deque[_Sent] = deque()
+        answered = time.monotonic()
+        try:
+            while start < rows.count or sent or again:
+                while not again and start < rows.count and len(sent) < depth:
+                    stop = min(start + self.sizer.size, rows.count)
+                    batch = await rows.take(start, stop)
+                    text = group.create if self.fresh else group.merge
+                    parameters = {"rows": batch, "fingerprint": self.plan.fingerprint}
+                    running = asyncio.ensure_future(runner.run(text, parameters))
+                    sent.append(_Sent(start, stop, running, time.monotonic()))
+                    start = stop
+                    await asyncio.sleep(0)  # let it write its parameters and send them
+                    if start < rows.count:
+                        rows.prefetch(min(start + self.sizer.size, rows.count))
+                    elif following is not None:
+                        following.rows.prefetch(self.sizer.size)
+                if not sent:
+                    await self._write_again(runner, group, *again.pop(0))
+                    continue
+                batch_sent = sent.popleft()
+                try:
+                    [row] = await batch_sent.running
+                except StoreTimeoutError as error:
+                    self.sizer.timed_out(batch_sent.rows)
+                    self._timed_out(error, batch_sent.rows)
+                    again.append((batch_sent.start, batch_sent.stop))
+                    continue
+                now = time.monotonic()
+                # Its own time: a batch sent behind another waited for it on the server.
+                self.sizer.answered(batch_sent.rows, now - max(batch_sent.sent, answered))
+                answered = now
+                self._count(group, row, batch_sent.rows)
+        finally:
+            for batch_sent in sent:
+                batch_sent.running.cancel()
+
+    async def _write_again(
+        self, runner: StatementRunner, group: _Group, start: int, stop: int
+    ) -> None:
+        """Write rows ``start`` to ``stop`` again, one batch at a time, by the merge
+        statement: a batch that timed out may have been written all the same."""
+        while start < stop:
+            end = min(start + self.sizer.size, stop)
+            parameters = {
+                "rows": await group.rows.take(start, end),
+                "fingerprint": self.plan.fingerprint,
+            }
             began = time.monotonic()
             try:
-                [row] = await runner.run(group.create if create else group.merge, parameters)
+                [row] = await runner.run(group.merge, parameters)
             except StoreTimeoutError as error:
-                self.sizer.timed_out(len(batch))
-                self._timed_out(error, len(batch))
-                merge_until = max(merge_until, start + len(batch))
+                self.sizer.timed_out(end - start)
+                self._timed_out(error, end - start)
                 continue
-            self._answered()
-            self.sizer.answered(len(batch), time.monotonic() - began)
-            total = int(row["total"])
-            self.totals[group.kind] += total
-            self.created[group.kind] += total if self.fresh else int(row["created"])
-            start += len(batch)
-            self.written += len(batch)
-            self._remaining -= len(batch)
-            self._report_progress()
+            self.sizer.answered(end - start, time.monotonic() - began)
+            self._count(group, row, end - start)
+            start = end
+
+    def _count(self, group: _Group, row: Row, rows: int) -> None:
+        """Count a batch of ``rows`` rows that answered ``row``."""
+        self._answered()
+        total = int(row["total"])
+        self.totals[group.kind] += total
+        self.created[group.kind] += total if self.fresh else int(row["created"])
+        self.written += rows
+        self._remaining -= rows
+        self._report_progress()
 
     async def _run(self, runner: StatementRunner, text: str, parameters: Parameters) -> list[Row]:
         """Run a statement that is not a batch; again after a timeout, where it may."""
@@ -534,7 +719,7 @@ class _Writer:
     def _check_written(self) -> None:
         """Raise unless the batches wrote every party, edge and duty of the dataset."""
         for kind in KINDS:
-            expected = len(self.plan.rows[kind])
+            expected = _count(self.plan.dataset, kind)
             if self.totals[kind] != expected:
                 raise AccountGraphError(
                     f"{self.backend.url} wrote {self.totals[kind]} of {expected} {kind}: the "
