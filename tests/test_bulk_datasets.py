@@ -18,7 +18,11 @@ from hypothesis import strategies as st
 
 from accountgraph.cli import cli
 from accountgraph.dataset import bulk, check_file, load_dataset
-from accountgraph.dataset.bulk_format import find_files
+from accountgraph.dataset.bulk_format import (
+    find_files,
+    first_control_character,
+    holds_control_character,
+)
 from accountgraph.dataset.write import (
     dataset_head,
     edge_item,
@@ -392,3 +396,10 @@ def test_check_names_file_and_row(csv_dir: Path) -> None:
     assert "Traceback" not in result.output
     with pytest.raises(DatasetError, match="nothing was loaded"):
         load_dataset(csv_dir)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(st.characters(blacklist_categories=("Cs",))))
+def test_control_characters_are_found_in_bytes_as_in_text(text: str) -> None:
+    found_in_text = first_control_character(text) is not None
+    assert holds_control_character(text.encode("utf-8")) == found_in_text
