@@ -78,6 +78,25 @@ READ_BATCH = 1000
 LOAD_CHECK_INTERVAL = 1.0
 """Seconds a question trusts what the store last read of the graph's load marker."""
 
+_PARTY_FIELDS = (
+    "id",
+    "kind",
+    "name_json",
+    "aliases_json",
+    "description_json",
+    "facts_json",
+    "apex",
+    "apex_reason_json",
+    "name_in_source",
+    "name_note_json",
+    "valid_from",
+    "valid_to",
+)
+"""A party's properties in the order path statements list them (``parties`` column)."""
+
+_EDGE_FIELDS = ("relation", "scope", "citations_json", "note_json", "valid_from", "valid_to")
+"""An edge's properties in the order path statements list them (``edges`` column)."""
+
 _NEIGHBOURS = {
     (Direction.OUT, False): "neighbours_out",
     (Direction.IN, False): "neighbours_in",
@@ -467,13 +486,13 @@ class CypherStore:
         rows = await self._run(name, parameters, *ends)
         if not rows:
             await self._require(*ends, as_of=as_of, valid=True)
-        found = sorted((path_of(row) for row in rows), key=path_order)[:max_paths]
+        found = sorted((_path(row) for row in rows), key=path_order)[:max_paths]
         if parties is not None:
             along = {node for path in found for node in path.nodes}
             for row in rows:
-                for props in row["parties"]:
-                    if props["id"] in along and props["id"] not in parties:
-                        parties[props["id"]] = party_of(props)
+                for values in row["parties"]:
+                    if values[0] in along and values[0] not in parties:
+                        parties[values[0]] = party_of(dict(zip(_PARTY_FIELDS, values, strict=True)))
         return found
 
     async def _run(self, name: str, parameters: Parameters | None = None, *ids: str) -> list[Row]:
@@ -533,6 +552,12 @@ class CypherStore:
                 f"the graph holds dataset {name!r}, not {self._dataset_name!r}",
             )
         self._checked = True
+
+
+def _path(row: Row) -> Path:
+    """A path from a path statement's row, its edges listed as :data:`_EDGE_FIELDS`."""
+    edges = [dict(zip(_EDGE_FIELDS, values, strict=True)) for values in row["edges"]]
+    return path_of({"ids": row["ids"], "edges": edges})
 
 
 def _ordinal(row: Row) -> int:
