@@ -180,7 +180,9 @@ def test_two_server_processes_share_the_work_and_stop_on_ctrl_c(
     assert children_of(zygote), "a costly query runs in a worker forked from the zygote"
     server.send_signal(signal.SIGINT)
     assert server.wait(timeout=30) == 0
-    assert "SIGKILL" not in log.read_text()
+    said = log.read_text()
+    assert "SIGKILL" not in said
+    assert said.count("accountgraph stopped.") == 1
     for pid in [*processes, *children_of(zygote)]:
         assert not Path(f"/proc/{pid}").exists() or "Z" in Path(f"/proc/{pid}/stat").read_text()
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import os
 import signal
 import sys
 from typing import Any
@@ -67,7 +68,12 @@ def serve(settings: Settings, dataset: Dataset | None = None, *, workers: int = 
     if workers <= 1:
         uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning", http=protocol)
         return
-    _PreforkedServer(app, settings, workers, protocol).run()
+    supervisor = os.getpid()
+    try:
+        _PreforkedServer(app, settings, workers, protocol).run()
+    except SystemExit as stopped:  # gunicorn exits once stopped: its workers so, we return
+        if os.getpid() != supervisor or stopped.code not in (0, None):
+            raise
 
 
 class _Worker(UvicornWorker):  # type: ignore[misc]
