@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import time
-from collections.abc import Coroutine, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from typing import Any, TypeVar
 
 import httpx2 as httpx
@@ -20,6 +20,7 @@ import redis
 
 from accountgraph.errors import StoreUnavailableError, UnknownPartyError
 from accountgraph.store import open_store
+from accountgraph.store.backends.base import StoreTimeoutError
 from accountgraph.store.backends.falkordb import FalkorDBBackend
 from accountgraph.store.cypher import CypherStore
 from tests import graphs
@@ -101,11 +102,10 @@ def constraints_operational(server: FalkorDBServer, graph: str) -> None:
     """Wait until every constraint of ``graph`` is built: FalkorDB builds one in the
     background after creating it and writes its activation to the append-only file then."""
     client = redis.Redis(host=server.host, port=server.port, socket_timeout=TIMEOUT)
+    execute: Callable[..., Any] = client.execute_command  # redis-py leaves it untyped
     try:
         for _ in range(300):  # a safety bound, not a speed check: 30 s at most
-            header, rows, *_ = client.execute_command(
-                "GRAPH.RO_QUERY", graph, "CALL db.constraints()"
-            )
+            header, rows, *_ = execute("GRAPH.RO_QUERY", graph, "CALL db.constraints()")
             status = header.index(b"status")
             if all(row[status] == b"OPERATIONAL" for row in rows):
                 return
@@ -306,3 +306,52 @@ def test_the_api_answers_again_after_its_server_restarts(server: FalkorDBServer)
         assert "unavailable" in answer.json()["errors"][0]["message"]
         server.start()
         assert health().json() == up.json()
+
+
+def test_a_write_that_outlives_the_timeout_is_sent_once(falkordb_server: FalkorDBServer) -> None:
+    """The server finishes a write whoever stops waiting for it: the client must not send
+    it again (redis-py's retry would, on a socket timeout), or it would write twice."""
+    url = falkordb_server.graph_url("sent-once")
+    nodes = 300_000  # not created in 50 ms: that would be 6 million nodes a second
+    impatient = FalkorDBBackend(url, timeout=0.05)
+    patient = FalkorDBBackend(url, timeout=60.0)
+
+    async def scenario() -> tuple[StoreUnavailableError, int]:
+        try:
+            error = await failure(
+                impatient.run("UNWIND range(1, $n) AS i CREATE (:Slow {i: i})", {"n": nodes})
+            )
+            # Writes to one graph run one after another: this one answers after that one
+            # and after any copy of it.
+            await patient.run("MERGE (:Probe)")
+            [row] = await patient.run("MATCH (s:Slow) RETURN count(s) AS n")
+            return error, int(row["n"])
+        finally:
+            await impatient.close()
+            await patient.close()
+
+    error, created = bounded(scenario(), budget=120.0)
+    assert isinstance(error, StoreTimeoutError)
+    assert error.reason == "no answer within 0.05 s"
+    assert created == nodes
+
+
+def test_a_transaction_is_the_backend_itself(falkordb_server: FalkorDBServer) -> None:
+    backend = FalkorDBBackend(falkordb_server.graph_url("transaction"), timeout=TIMEOUT)
+
+    async def attempt() -> None:
+        async with backend.transaction() as tx:
+            await tx.run("CREATE (:Kept {n: 1})")
+            await tx.run("THIS IS NOT CYPHER")
+
+    async def scenario() -> tuple[int, StoreUnavailableError]:
+        try:
+            error = await failure(attempt())
+            [row] = await backend.run("MATCH (k:Kept) RETURN count(k) AS n")
+            return int(row["n"]), error
+        finally:
+            await backend.close()
+
+    kept, error = bounded(scenario())
+    assert kept == 1  # each statement took effect as it ran: FalkorDB has no transactions
+    assert "Invalid input" in error.reason or "errMsg" in error.reason
