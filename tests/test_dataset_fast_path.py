@@ -6,16 +6,19 @@ path, which the rest of the dataset tests hold to their words and lines."""
 from __future__ import annotations
 
 import random
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from jsonschema import Draft202012Validator, ValidationError
 
 from accountgraph._resources import default_dataset_path
 from accountgraph.dataset import load, load_dataset
 from accountgraph.dataset.build import DatasetBuilder, FastPathDoubt
+from accountgraph.dataset.checks import dataset_schema, schema_errors
 from accountgraph.dataset.file_guard import read_dataset_text
 from accountgraph.dataset.load import examine_carefully
 from accountgraph.dataset.write import (
@@ -26,6 +29,7 @@ from accountgraph.dataset.write import (
     responsibility_item,
 )
 from accountgraph.dataset.yaml_fast import AVAILABLE, read_fast
+from accountgraph.dataset.yaml_lines import YamlReadError, read_yaml
 from accountgraph.errors import DatasetError
 from accountgraph.model import Dataset
 from tests.dataset_strategies import datasets
@@ -136,3 +140,24 @@ def test_other_writers_yaml_reads_the_same_by_both_paths(
     }
     text = yaml.safe_dump(data, allow_unicode=True, default_flow_style=flow, sort_keys=sort_keys)
     assert assert_agree(text) == dataset
+
+
+def _said(errors: Iterable[ValidationError]) -> list[tuple[str, str, str]]:
+    return sorted((repr(tuple(e.absolute_path)), str(e.validator), e.message) for e in errors)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**32), edits=st.integers(1, 4))
+def test_only_the_items_a_compiled_validator_refuses_are_left_to_jsonschema(
+    seed: int, edits: int
+) -> None:
+    text = VALID
+    for step in range(edits):
+        text = _lines_edited(text, seed + step)
+    try:
+        tree = read_yaml(text)
+    except YamlReadError:
+        return
+    if tree is not None:
+        whole = Draft202012Validator(dataset_schema()).iter_errors(tree.data)
+        assert _said(schema_errors(tree.data)) == _said(whole)

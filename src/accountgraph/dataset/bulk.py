@@ -81,7 +81,8 @@ def examine_bulk(
         del builder
     texts = {name: data.decode("utf-8-sig") for name, data in sources.items()}
     del sources
-    return _Careful(files, texts).examine(allow_missing_holders=allow_missing_holders)
+    with collector_paused():
+        return _Careful(files, texts).examine(allow_missing_holders=allow_missing_holders)
 
 
 # --- the fast path ----------------------------------------------------------------------

@@ -11,9 +11,10 @@ import datetime as dt
 import functools
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, Protocol
 
+import fastjsonschema
 from jsonschema import Draft202012Validator, ValidationError
 
 from accountgraph._resources import dataset_schema_path
@@ -70,11 +71,46 @@ def _validator() -> Draft202012Validator:
 def check(tree: Located, *, allow_missing_holders: bool = False) -> list[Issue]:
     """All schema and semantic issues of ``tree``, without repeats, in no set order."""
     found: list[Issue] = []
-    for error in _validator().iter_errors(tree.data):
+    for error in schema_errors(tree.data):
         found.extend(_schema_issues(error, tree))
     found.extend(_Semantics(tree, allow_missing_holders=allow_missing_holders).issues())
     issues = tree.issues + [issue for issue in found if issue.path not in tree.refused]
     return list(dict.fromkeys(issues))
+
+
+def schema_errors(data: Any) -> Iterator[ValidationError]:
+    """What jsonschema finds wrong with ``data``, as its ``iter_errors`` would.
+
+    jsonschema takes a few hundred microseconds an item; a compiled validator
+    (fastjsonschema) tells a valid item from an invalid one in a few, so jsonschema looks
+    only at the items that compiled one refuses, and at the rest of the file."""
+    if not isinstance(data, dict):
+        yield from _validator().iter_errors(data)
+        return
+    lists = {name: data[name] for name in _ITEM_NOUNS if isinstance(data.get(name), list)}
+    validator = _validator()
+    yield from validator.iter_errors({**data, **{name: [] for name in lists}})
+    for name, items in lists.items():
+        conforms, schema = _item_validator(name), dataset_schema()["properties"][name]["items"]
+        for index, item in enumerate(items):
+            try:
+                conforms(item)
+                continue
+            except fastjsonschema.JsonSchemaException:
+                pass
+            for error in validator.descend(item, schema, path=index):
+                error.path.appendleft(name)
+                yield error
+
+
+@functools.cache
+def _item_validator(name: str) -> Callable[[Any], Any]:
+    """A compiled validator of one item of the list ``name``."""
+    schema = dataset_schema()
+    compiled: Callable[[Any], Any] = fastjsonschema.compile(
+        {"$defs": schema["$defs"], **schema["properties"][name]["items"]}
+    )
+    return compiled
 
 
 def subject(data: Any, path: JsonPath) -> str | None:

@@ -105,7 +105,8 @@ def _examine(
     except FastPathDoubt:
         del builder
     text = source if isinstance(source, str) else source.decode("utf-8-sig")
-    return examine_carefully(text, filename, allow_missing_holders=allow_missing_holders)
+    with collector_paused():
+        return examine_carefully(text, filename, allow_missing_holders=allow_missing_holders)
 
 
 def examine_carefully(

@@ -37,7 +37,8 @@ from yaml.events import (
     StreamEndEvent,
 )
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
-from yaml.reader import ReaderError
+from yaml.reader import Reader, ReaderError
+from yaml.resolver import Resolver
 
 MAX_DEPTH = 64
 """Most lists and mappings nested in each other; a dataset needs fewer than ten."""
@@ -55,6 +56,24 @@ Loader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+
+
+try:
+    from yaml._yaml import CParser
+except ImportError:  # PyYAML built without libyaml
+    _CLoader: type[CParser] | None = None
+else:
+
+    class _LibyamlLoader(CParser, Resolver):
+        """libyaml's parser with :class:`Loader`'s resolver."""
+
+        yaml_implicit_resolvers = Loader.yaml_implicit_resolvers
+
+        def __init__(self, text: str) -> None:
+            CParser.__init__(self, text)
+            Resolver.__init__(self)
+
+    _CLoader = _LibyamlLoader
 
 
 class _Events(Protocol):
@@ -80,7 +99,19 @@ def compose_document(text: str) -> Node | None:
     """The node tree of the one document in ``text``; ``None`` if it holds no document.
 
     Raises :class:`YamlReadError` if the text is not YAML or goes past a bound.
+
+    The events come from libyaml when PyYAML has it (several times faster), and from
+    PyYAML's own parser when libyaml finds the text is not YAML, so that what is wrong is
+    said in PyYAML's words, as ever; both parsers mark the same lines.
     """
+    if _CLoader is not None and not Reader.NON_PRINTABLE.search(text):
+        c_loader = _CLoader(text)
+        try:
+            return _Composer(cast(_Events, c_loader), len(text)).document()
+        except yaml.YAMLError:
+            pass  # read again below, for PyYAML's words
+        finally:
+            c_loader.dispose()
     try:
         loader = Loader(text)
     except ReaderError as error:
@@ -150,7 +181,7 @@ class _Open:
 
 
 class _Composer:
-    def __init__(self, loader: Loader, length: int) -> None:
+    def __init__(self, loader: Loader | _Events, length: int) -> None:
         self._loader = cast(_Events, loader)
         self._length = length
         self._anchors: dict[str, _Anchored | None] = {}
