@@ -27,20 +27,23 @@ WORKER_COST = 1_000
 and the store is the embedded one; cheaper ones are answered on the event loop."""
 
 QUICK_SECONDS = 0.005
-"""A request a worker answered in less than this is answered on the event loop when it
-comes again (:class:`QuickRequests`)."""
+"""A request a worker answered in less processor time than this is answered on the event
+loop when it comes again (:class:`QuickRequests`)."""
 
 
 class QuickRequests:
     """The costly requests (document, operation and every variable's value) that a worker
-    answered in under ``seconds`` (:data:`QUICK_SECONDS`): the last ``size`` of them.
+    answered in under ``seconds`` (:data:`QUICK_SECONDS`) of processor time: the last
+    ``size`` of them.
 
     The cost bounds what an operation may do, and path queries are priced for the longest
     and most numerous paths their arguments allow; what one really does depends on the
     graph. The embedded store's graph does not change while it is served, so the same
     request does the same work each time: one measured quick in a worker is quick on the
-    event loop too, and is spared the round trip. A request not seen before — the same
-    document about another party, say — still goes to a worker first.
+    event loop too, and is spared the round trip. The measure is processor time, so that
+    a worker starved by a busy machine does not make a quick request look slow. A request
+    not seen before — the same document about another party, say — still goes to a worker
+    first.
     """
 
     def __init__(self, size: int = 1024, *, seconds: float = QUICK_SECONDS) -> None:
