@@ -7,6 +7,7 @@ on every file and guard each rule, so a broken file reports all it can at once.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 import json
@@ -19,7 +20,7 @@ from jsonschema import Draft202012Validator, ValidationError
 
 from accountgraph._resources import dataset_schema_path
 from accountgraph.dataset.yaml_lines import Issue, JsonPath
-from accountgraph.suggest import closest, name_key
+from accountgraph.suggest import closest, name_key, pool_around
 
 _ITEM_NOUNS = {"parties": "party", "edges": "edge", "responsibilities": "responsibility"}
 _DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -313,6 +314,7 @@ class _Semantics:
         self._data = data
         self._party_lines: dict[str, int] = {}
         self._aliases: dict[str, str] = {}
+        self._sorted_ids: list[str] | None = None
         self._found: list[Issue] = []
 
     def issues(self) -> list[Issue]:
@@ -356,7 +358,11 @@ class _Semantics:
             return
         key = name_key(party_id)
         candidates = [self._aliases[key]] if key in self._aliases else []
-        candidates += closest(party_id, self._party_lines, cutoff=0.45, spread=0.1)
+        if self._sorted_ids is None:
+            self._sorted_ids = sorted(self._party_lines)
+        # Compared with the ids around it in sorted order, not all: linear in the file.
+        nearby = pool_around(self._sorted_ids, bisect.bisect(self._sorted_ids, party_id))
+        candidates += closest(party_id, nearby, cutoff=0.45, spread=0.1)
         hint = _did_you_mean(list(dict.fromkeys(candidates))[:3])
         self._add(path, f"{path[-1]}: no party {_show(party_id)}{hint}")
 
@@ -398,10 +404,11 @@ class _Semantics:
         if not isinstance(document, dict) or not isinstance(document.get("sections"), list):
             return
         sections = [s for s in document["sections"] if isinstance(s, str)]
+        known = set(sections)
         symbol = document.get("symbol")
         for path in self._cited_sections(symbol):
             section = _get(self._data, path)
-            if isinstance(section, str) and section not in sections:
+            if isinstance(section, str) and section not in known:
                 hint = _did_you_mean(closest(section, sections, limit=2, spread=0.1))
                 self._add(path, f"section {_show(section)} is not in document.sections{hint}")
 
