@@ -1,5 +1,7 @@
-"""Loading datasets into a graph database (FalkorDB here): idempotent MERGE batches, what a
-reload of a changed dataset removes, refusing another dataset, and `accountgraph load`."""
+"""Loading datasets into a graph database (FalkorDB here): CREATE into an empty graph,
+idempotent MERGE batches into one that holds the dataset, what a reload of a changed
+dataset removes, refusing another dataset, batches that adapt to the store's timeout, and
+`accountgraph load`."""
 
 from __future__ import annotations
 

@@ -14,6 +14,10 @@ last step removes what an earlier load of it held and this one does not. Everyth
 load writes carries a stamp of the dataset's content, so loading the same dataset twice
 changes nothing.
 
+While the server writes a batch, a worker thread makes the next batch's rows and, on
+FalkorDB, the next batch is already sent (:data:`PIPELINE`), so that Python and the server
+work at once rather than in turn; Python's cyclic garbage collector is paused meanwhile.
+
 The batch size adapts to the store's timeout (:mod:`accountgraph.store.batch_size`): each
 batch is timed, and the next grows or shrinks. On FalkorDB, which runs each statement on
 its own, a batch that timed out is written again in smaller batches by the ``MERGE``
