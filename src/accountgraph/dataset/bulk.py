@@ -35,14 +35,13 @@ from accountgraph.dataset.bulk_format import (
     continues,
     find_files,
     first_control_character,
-    holds_control_character,
     json_value,
     lines,
     read_header,
     text_lines,
 )
 from accountgraph.dataset.checks import check, subject
-from accountgraph.dataset.file_guard import read_dataset_bytes
+from accountgraph.dataset.file_guard import DatasetFile, open_dataset_file
 from accountgraph.dataset.yaml_fast import read_fast
 from accountgraph.dataset.yaml_lines import Issue, JsonPath, Tree, YamlReadError, read_yaml
 from accountgraph.errors import DatasetError, Problem
@@ -60,27 +59,39 @@ def examine_bulk(
     if missing:
         return None, [Problem(str(path), None, message) for path, message in missing]
     assert files.head is not None
-    sources: dict[str, bytes] = {}
+    opened: dict[str, DatasetFile] = {}
     problems: list[Problem] = []
-    for name, path in [("head", files.head), *files.lists.items()]:
-        try:
-            sources[name] = read_dataset_bytes(path, max_bytes)
-        except DatasetError as error:
-            problems += error.problems
-    if problems:
-        return None, problems
+    try:
+        for name, path in [("head", files.head), *files.lists.items()]:
+            try:
+                opened[name] = open_dataset_file(path, max_bytes)
+            except DatasetError as error:
+                problems += error.problems
+        if problems:
+            return None, problems
+        return _examine(files, opened, allow_missing_holders=allow_missing_holders)
+    finally:
+        for file in opened.values():
+            file.close()
+
+
+def _examine(
+    files: BulkFiles, opened: dict[str, DatasetFile], *, allow_missing_holders: bool
+) -> tuple[Dataset | None, list[Problem]]:
     builder = DatasetBuilder(allow_missing_holders=allow_missing_holders)
     try:
         with collector_paused():
-            read_fast(sources["head"], builder)
+            read_fast(opened["head"].reader(), builder)
             for section in ITEM_SECTIONS:
                 if section in files.lists:
-                    _read_list_fast(section, files.lists[section], sources[section], builder)
+                    _read_list_fast(section, files.lists[section], opened[section], builder)
             return builder.finish(), []
     except FastPathDoubt:
         del builder
-    texts = {name: data.decode("utf-8-sig") for name, data in sources.items()}
-    del sources
+    try:
+        texts = {name: file.text() for name, file in opened.items()}
+    except DatasetError as error:  # a file changed since it was checked
+        return None, error.problems
     with collector_paused():
         return _Careful(files, texts).examine(allow_missing_holders=allow_missing_holders)
 
@@ -88,18 +99,17 @@ def examine_bulk(
 # --- the fast path ----------------------------------------------------------------------
 
 
-def _read_list_fast(section: str, path: Path, data: bytes, builder: DatasetBuilder) -> None:
-    """One list file's items, from its bytes (decoded a line at a time: a text of a
-    million rows would take several bytes a character)."""
-    if holds_control_character(data):
+def _read_list_fast(section: str, path: Path, file: DatasetFile, builder: DatasetBuilder) -> None:
+    """One list file's items, read and decoded a line at a time."""
+    if file.holds_control_character:
         raise FastPathDoubt
     builder.start(section)
     try:
         if path.suffix == ".csv":
-            _read_csv_fast(section, text_lines(data, csv=True), builder)
+            _read_csv_fast(section, text_lines(file.reader(), csv=True), builder)
         else:
             add = builder.add
-            for line in text_lines(data, csv=False):
+            for line in text_lines(file.reader(), csv=False):
                 if line.strip():
                     add(section, json_value(line))
     except (csv.Error, ValueError):  # CellError and json's errors are ValueErrors

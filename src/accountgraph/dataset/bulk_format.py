@@ -36,7 +36,6 @@ import io
 import json
 import math
 import os
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -337,21 +336,11 @@ def first_control_character(text: str) -> tuple[int, str] | None:
     )
 
 
-_CONTROL_BYTES = re.compile(
-    rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x84\x86-\x9f]|\xef\xbf[\xbe\xbf]"
-)
-"""In UTF-8, what :data:`_NON_PRINTABLE` finds in text (surrogates are not UTF-8)."""
-
-
-def holds_control_character(data: bytes) -> bool:
-    """Whether UTF-8 ``data`` holds a character no dataset's text holds."""
-    return _CONTROL_BYTES.search(data) is not None
-
-
-def text_lines(data: bytes, *, csv: bool) -> Iterator[str]:
-    """The lines of UTF-8 ``data``, decoded one at a time: for CSV at any line break,
+def text_lines(stream: io.RawIOBase, *, csv: bool) -> Iterator[str]:
+    """The lines of a stream of UTF-8, decoded one at a time: for CSV at any line break,
     keeping it (as the csv module wants), else at line feeds only."""
-    return io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="" if csv else "\n")
+    buffered = io.BufferedReader(stream, buffer_size=1 << 20)
+    return io.TextIOWrapper(buffered, encoding="utf-8-sig", newline="" if csv else "\n")
 
 
 def lines(text: str) -> Iterator[tuple[int, str]]:

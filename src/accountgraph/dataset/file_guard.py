@@ -10,9 +10,12 @@ is fine).
 from __future__ import annotations
 
 import codecs
+import io
 import os
+import re
 import stat
 from pathlib import Path
+from typing import Any
 
 from accountgraph.errors import DatasetError, Problem
 
@@ -48,26 +51,132 @@ def read_dataset_text(path: Path, max_bytes: int = MAX_DATASET_BYTES) -> str:
 
 def read_dataset_bytes(path: Path, max_bytes: int = MAX_DATASET_BYTES) -> bytes:
     """The bytes of the dataset file at ``path``, checked as :func:`read_dataset_text`
-    checks them (``bytes.decode("utf-8-sig")`` gives its text), without holding its text:
-    a text with a character past U+00FF takes two or four bytes a character."""
-    data = _read_bytes(path, max_bytes)
-    if not _is_utf8_text(data):
-        _decode(path, data)  # raises, saying what is wrong and where
-    return data
+    checks them (``bytes.decode("utf-8-sig")`` gives its text)."""
+    with open_dataset_file(path, max_bytes) as file:
+        return file.read_all()
 
 
-def _is_utf8_text(data: bytes) -> bool:
-    if any(data.startswith(bom) for bom, _ in _WIDE_BOMS) or b"\0" in data:
-        return False
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    view = memoryview(data)
+class DatasetFile:
+    """A dataset file, open and checked as :func:`read_dataset_text` checks it, which the
+    fast paths read from its start as often as they need (:meth:`reader`) without holding
+    it whole: a million parties' YAML file is 500 MiB of bytes. Never read past the limit
+    it was checked within, even if it grows. Close it (or use ``with``)."""
+
+    def __init__(self, path: Path, descriptor: int, size: int, holds_control: bool) -> None:
+        self.path = path
+        self._descriptor = descriptor
+        self._size = size
+        self.holds_control_character = holds_control
+        """Whether it holds a character no dataset's text holds (a control character)."""
+
+    def reader(self) -> io.RawIOBase:
+        """The file's bytes from its start, as a stream of its own."""
+        return _Reader(self._descriptor, self._size)
+
+    def read_all(self) -> bytes:
+        return self.reader().readall()
+
+    def text(self) -> str:
+        """The file's text; raises :class:`DatasetError` if it changed and is no longer
+        UTF-8 text."""
+        return _decode(self.path, self.read_all())
+
+    def close(self) -> None:
+        if self._descriptor >= 0:
+            os.close(self._descriptor)
+            self._descriptor = -1
+
+    def __enter__(self) -> DatasetFile:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+class _Reader(io.RawIOBase):
+    """A dataset file's bytes from its start up to ``size``, read with ``pread``, so that
+    readers of one file do not move each other."""
+
+    def __init__(self, descriptor: int, size: int) -> None:
+        self._descriptor = descriptor
+        self._size = size
+        self._offset = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        room = min(len(buffer), self._size - self._offset)
+        if room <= 0:
+            return 0
+        data = os.pread(self._descriptor, room, self._offset)
+        buffer[: len(data)] = data
+        self._offset += len(data)
+        return len(data)
+
+
+_CONTROL_BYTES = re.compile(
+    rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x84\x86-\x9f]|\xef\xbf[\xbe\xbf]"
+)
+"""In UTF-8, the characters the YAML reader refuses in a text (surrogates are not UTF-8)."""
+
+
+def open_dataset_file(path: Path, max_bytes: int = MAX_DATASET_BYTES) -> DatasetFile:
+    """The dataset file at ``path``, open and checked: a regular file of at most
+    ``max_bytes`` bytes of UTF-8 text. Raises :class:`DatasetError` as
+    :func:`read_dataset_text` does."""
     try:
-        for start in range(0, len(data), _CHUNK):
-            decoder.decode(view[start : start + _CHUNK])
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return False
-    return True
+        _require_regular(path, os.stat(path).st_mode)
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as error:
+        raise _refuse(path, f"cannot read the file: {error.strerror or error}") from None
+    try:
+        status = os.fstat(descriptor)
+        # What was opened may not be what was looked at, if the path changed in between.
+        _require_regular(path, status.st_mode)
+        if status.st_size > max_bytes:
+            raise _too_large(path, status.st_size, max_bytes)
+        size, good, holds_control = _check_text(descriptor, max_bytes)
+        if size > max_bytes:  # it grew, or did not say its size (as files in /proc)
+            raise _too_large(path, None, max_bytes)
+        if not good:
+            _decode(path, _Reader(descriptor, size).readall())  # says what is wrong, where
+    except OSError as error:
+        os.close(descriptor)
+        raise _refuse(path, f"cannot read the file: {error.strerror or error}") from None
+    except BaseException:
+        os.close(descriptor)
+        raise
+    return DatasetFile(path, descriptor, size, holds_control)
+
+
+def _check_text(descriptor: int, max_bytes: int) -> tuple[int, bool, bool]:
+    """The size read (at most ``max_bytes`` and one), whether it is UTF-8 text without
+    NUL or a wide byte order mark, and whether it holds a control character."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    size, good, holds_control, tail = 0, True, False, b""
+    while size <= max_bytes:
+        chunk = os.read(descriptor, min(_CHUNK, max_bytes + 1 - size))
+        if not chunk:
+            break
+        if size == 0 and any(chunk.startswith(bom) for bom, _ in _WIDE_BOMS):
+            good = False
+        size += len(chunk)
+        if b"\0" in chunk:
+            good = False
+        if good:
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError:
+                good = False
+        holds_control = holds_control or _CONTROL_BYTES.search(tail + chunk) is not None
+        tail = chunk[-2:]
+    if good:
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            good = False
+    return size, good, holds_control
 
 
 def _refuse(path: Path, message: str, line: int | None = None) -> DatasetError:

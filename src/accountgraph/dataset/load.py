@@ -24,7 +24,7 @@ from accountgraph.dataset.build import (
 )
 from accountgraph.dataset.bulk import examine_bulk
 from accountgraph.dataset.checks import check, subject
-from accountgraph.dataset.file_guard import MAX_DATASET_BYTES, read_dataset_bytes
+from accountgraph.dataset.file_guard import MAX_DATASET_BYTES, DatasetFile, open_dataset_file
 from accountgraph.dataset.yaml_fast import read_fast
 from accountgraph.dataset.yaml_lines import YamlReadError, read_yaml
 from accountgraph.errors import DatasetError, Problem
@@ -57,9 +57,8 @@ def load_dataset(
         if dataset is None:
             raise DatasetError(path, problems)
         return dataset
-    found, problems = _examine(
-        read_dataset_bytes(path, max_bytes), str(path), allow_missing_holders=allow_missing_holders
-    )
+    with open_dataset_file(path, max_bytes) as file:
+        found, problems = _examine(file, str(path), allow_missing_holders=allow_missing_holders)
     if found is None:
         raise DatasetError(str(path), problems)
     return found
@@ -86,25 +85,29 @@ def check_file(
     if os.path.isdir(path):
         return examine_bulk(Path(path), max_bytes)
     try:
-        data = read_dataset_bytes(Path(path), max_bytes)
+        file = open_dataset_file(Path(path), max_bytes)
     except DatasetError as error:
         return None, error.problems
-    return _examine(data, str(path))
+    with file:
+        return _examine(file, str(path))
 
 
 def _examine(
-    source: str | bytes, filename: str, *, allow_missing_holders: bool = False
+    source: str | DatasetFile, filename: str, *, allow_missing_holders: bool = False
 ) -> tuple[Dataset | None, list[Problem]]:
-    """The dataset in ``source`` (its text, or its bytes as the file guard checked them)
-    if it is valid, else ``None`` and all its problems."""
+    """The dataset in ``source`` (a text, or a file the file guard checked) if it is
+    valid, else ``None`` and all its problems."""
     builder = DatasetBuilder(allow_missing_holders=allow_missing_holders)
     try:
         with collector_paused():
-            read_fast(source, builder)
+            read_fast(source if isinstance(source, str) else source.reader(), builder)
             return builder.finish(), []
     except FastPathDoubt:
         del builder
-    text = source if isinstance(source, str) else source.decode("utf-8-sig")
+    try:
+        text = source if isinstance(source, str) else source.text()
+    except DatasetError as error:  # it changed since it was checked
+        return None, error.problems
     with collector_paused():
         return examine_carefully(text, filename, allow_missing_holders=allow_missing_holders)
 

@@ -19,6 +19,7 @@ here on its events, so no recursion follows a hostile file's depth.
 
 from __future__ import annotations
 
+import io
 import math
 from collections.abc import Container
 from typing import Any
@@ -69,8 +70,9 @@ AVAILABLE = CParser is not None
 """Whether the fast reader can run here: PyYAML was built with libyaml."""
 
 
-def read_fast(text: str | bytes, builder: DatasetBuilder) -> None:
-    """Hand every part of the dataset YAML ``text`` (or its UTF-8 bytes) to ``builder``.
+def read_fast(text: str | bytes | io.RawIOBase, builder: DatasetBuilder) -> None:
+    """Hand every part of the dataset YAML ``text`` (or its UTF-8 bytes, or a stream of
+    them) to ``builder``.
 
     Raises :class:`~.build.FastPathDoubt` at anything the careful reader must look at.
     """
