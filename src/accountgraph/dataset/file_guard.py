@@ -1,4 +1,4 @@
-"""The text of a dataset file, read within bounds.
+"""A dataset file, opened and read within bounds.
 
 Only a regular file is opened, and it is looked at before it is opened: opening a named
 pipe for reading waits for a writer, and a device such as ``/dev/zero`` never ends. The
@@ -21,7 +21,7 @@ from accountgraph.errors import DatasetError, Problem
 
 MAX_DATASET_BYTES = 1 << 30
 """The default largest dataset file, 1 GiB: a million parties with their edges and
-citations fit; the YAML reader would take hours over more."""
+citations fit (the synthetic organisation of a million is 532 MiB of YAML)."""
 LIMIT_SETTING = "ACCOUNTGRAPH_MAX_DATASET_BYTES"
 
 _CHUNK = 1 << 24
@@ -46,14 +46,8 @@ def read_dataset_text(path: Path, max_bytes: int = MAX_DATASET_BYTES) -> str:
     Raises :class:`DatasetError` (one problem, with its line when there is one) if the
     path is not a regular file, is larger, cannot be read or is not UTF-8 text.
     """
-    return _decode(path, _read_bytes(path, max_bytes))
-
-
-def read_dataset_bytes(path: Path, max_bytes: int = MAX_DATASET_BYTES) -> bytes:
-    """The bytes of the dataset file at ``path``, checked as :func:`read_dataset_text`
-    checks them (``bytes.decode("utf-8-sig")`` gives its text)."""
     with open_dataset_file(path, max_bytes) as file:
-        return file.read_all()
+        return file.text()
 
 
 class DatasetFile:
@@ -183,28 +177,6 @@ def _refuse(path: Path, message: str, line: int | None = None) -> DatasetError:
     return DatasetError(path, [Problem(str(path), line, message)])
 
 
-def _read_bytes(path: Path, max_bytes: int) -> bytes:
-    try:
-        _require_regular(path, os.stat(path).st_mode)
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except OSError as error:
-        raise _refuse(path, f"cannot read the file: {error.strerror or error}") from None
-    try:
-        status = os.fstat(descriptor)
-        # What was opened may not be what was looked at, if the path changed in between.
-        _require_regular(path, status.st_mode)
-        if status.st_size > max_bytes:
-            raise _too_large(path, status.st_size, max_bytes)
-        data = _read_at_most(descriptor, status.st_size + 1, max_bytes + 1)
-    except OSError as error:
-        raise _refuse(path, f"cannot read the file: {error.strerror or error}") from None
-    finally:
-        os.close(descriptor)
-    if len(data) > max_bytes:  # it grew, or did not say its size (as files in /proc)
-        raise _too_large(path, None, max_bytes)
-    return data
-
-
 def _too_large(path: Path, size: int | None, max_bytes: int) -> DatasetError:
     """``size`` is ``None`` when reading stopped at the limit, before the end."""
     shown = "larger than" if size is None else f"{_bytes(size)}, more than"
@@ -220,19 +192,6 @@ def _require_regular(path: Path, mode: int) -> None:
         return
     kind = next((name for test, name in _NOT_REGULAR if test(mode)), "not a regular file")
     raise _refuse(path, f"cannot read {kind}: a dataset must be a regular file")
-
-
-def _read_at_most(descriptor: int, first: int, most: int) -> bytes:
-    """Up to ``most`` bytes: ``first`` (the file's size and one) at once, then in chunks."""
-    chunks: list[bytes] = []
-    total, wanted = 0, first
-    while total < most:
-        chunk = os.read(descriptor, min(wanted, most - total))
-        if not chunk:
-            break
-        chunks.append(chunk)
-        total, wanted = total + len(chunk), _CHUNK
-    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def _bytes(count: int) -> str:
