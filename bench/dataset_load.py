@@ -277,8 +277,18 @@ def run_size(parties: int, timeout: float, baseline_gib: float) -> list[Row]:
     nx = in_child("networkx", files["csv"], timeout)
     if "error" in base:
         base["error"] += f", limit {baseline_gib:g} GiB, {timeout:.0f} s"
-    rows: list[Row] = []
     label = f"{parties // 1000}k" if parties < 1_000_000 else f"{parties // 1_000_000}M"
+    print(
+        f"baselines: libyaml {base.get('error') or _shown(base.get('seconds'), 's')}"
+        f" ({_shown(base.get('mib'), 'MiB')}); networkx DiGraph"
+        f" {nx.get('error') or _shown(nx.get('seconds'), 's')}",
+        flush=True,
+    )
+    rows: list[Row] = [
+        row(f"libyaml CSafeLoader {label} yaml (baseline)", base, "seconds", base, nx),
+        row(f"libyaml CSafeLoader {label} yaml (baseline) peak", base, "mib", base, nx),
+        row(f"networkx DiGraph {label} (baseline)", nx, "seconds", base, nx),
+    ]
     for fmt in FORMATS:
         path = files[fmt]
         checked = in_child("check", path, timeout)
