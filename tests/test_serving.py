@@ -5,6 +5,7 @@ query on a graph database."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import subprocess
@@ -139,7 +140,10 @@ def two_workers(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], str, 
     command = [sys.executable, "-m", "accountgraph", "serve", "--port", str(port)]
     with log.open("wb") as output:
         server = subprocess.Popen(
-            [*command, "--workers", "2"], stdout=output, stderr=subprocess.STDOUT
+            [*command, "--workers", "2"],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its workers too can be stopped, whatever happens
         )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
@@ -155,9 +159,9 @@ def two_workers(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], str, 
             time.sleep(0.1)
         yield server, base, log
     finally:
-        if server.poll() is None:
-            server.kill()
-            server.wait()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.pid, signal.SIGKILL)  # whatever a failed test left running
+        server.wait()
 
 
 def test_two_server_processes_share_the_work_and_stop_on_ctrl_c(
