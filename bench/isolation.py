@@ -23,7 +23,6 @@ import argparse
 import contextlib
 import json
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -31,13 +30,16 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from graphql import parse
 
 from accountgraph.api.schema import build_schema
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from wrk import load_of, missing_tools, post_script, run_wrk, start_wrk
 
 CHEAP = "{ dataset { name } }"
 
@@ -52,36 +54,6 @@ _SEARCH = (
 HEAVY = f"{{ a: {_SEARCH} b: {_SEARCH} }}"
 """Costs 49,800 of the default 50,000: 300 paths of up to 10 steps, told in sentences."""
 
-_WRK_SCRIPT = """
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-wrk.body = %(body)s
-local threads = {}
-function setup(thread) table.insert(threads, thread) end
-function init(args) failed = 0 end
-function delay() return %(delay)d end
-function response(status, headers, body)
-  if status ~= 200 or string.find(body, '"errors"', 1, true) then failed = failed + 1 end
-end
-function done(summary, latency, requests)
-  local bad = 0
-  for _, thread in ipairs(threads) do bad = bad + thread:get("failed") end
-  io.write(string.format("RESULT %%d %%d %%d %%d %%d\\n", summary.requests,
-    latency:percentile(50), latency:percentile(99), latency.max, bad))
-end
-"""
-
-
-@dataclass(frozen=True)
-class Run:
-    """What one wrk run measured (latencies in milliseconds)."""
-
-    requests: int
-    p50: float
-    p99: float
-    worst: float
-    failed: int
-
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -89,15 +61,15 @@ def main() -> None:
     parser.add_argument("--heavy", type=int, default=4, help="connections asking costly queries")
     parser.add_argument("--workers", type=int, default=None, help="serve --query-workers")
     args = parser.parse_args()
-    for tool in ("wrk", "taskset"):
-        if shutil.which(tool) is None:
-            sys.exit(f"bench/isolation.py needs {tool}: apt-get install wrk util-linux")
+    for tool in missing_tools():
+        sys.exit(f"bench/isolation.py needs {tool}: apt-get install wrk util-linux")
     if len(os.sched_getaffinity(0)) < 2:
         sys.exit("bench/isolation.py needs two CPUs: the server on one, wrk on the other")
 
     with tempfile.TemporaryDirectory() as folder, serving(args.workers, Path(folder)) as base:
-        cheap_script = _script(Path(folder) / "cheap.lua", CHEAP, delay_ms=5)
-        heavy_script = _script(Path(folder) / "heavy.lua", HEAVY, delay_ms=0)
+        cheap_script = post_script(Path(folder) / "cheap.lua", {"query": CHEAP}, delay_ms=5)
+        heavy_script = post_script(Path(folder) / "heavy.lua", {"query": HEAVY})
+        url = f"{base}/graphql"
         started = time.perf_counter()
         answer = _post(base, HEAVY)
         heavy_alone = time.perf_counter() - started
@@ -109,13 +81,13 @@ def main() -> None:
             f"costly query: cost {cost:,}; alone, with the workers' start: {heavy_alone:.2f} s, "
             f"{size:,} bytes"
         )
-        _wrk(base, cheap_script, connections=1, seconds=2)  # warm up
-        idle = _wrk(base, cheap_script, connections=1, seconds=args.seconds)
-        heavy = _start_wrk(base, heavy_script, args.heavy, args.seconds + 4)
+        run_wrk(url, cheap_script, connections=1, seconds=2)  # warm up
+        idle = run_wrk(url, cheap_script, connections=1, seconds=args.seconds)
+        heavy = start_wrk(url, heavy_script, connections=args.heavy, seconds=args.seconds + 4)
         time.sleep(2)
-        loaded = _wrk(base, cheap_script, connections=1, seconds=args.seconds)
+        loaded = run_wrk(url, cheap_script, connections=1, seconds=args.seconds)
         heavy_output, _ = heavy.communicate(timeout=args.seconds + 60)
-        costly = _result(heavy_output)
+        costly = load_of(heavy_output)
 
     print(f"\n{CHEAP} — {args.seconds} s each, one request every 5 ms")
     print(f"{'':8} {'requests':>9} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'failed':>7}")
@@ -184,39 +156,6 @@ def _post(base: str, query: str) -> dict[str, Any]:
     with urllib.request.urlopen(request, timeout=60) as response:
         answer: dict[str, Any] = json.load(response)
         return answer
-
-
-def _script(path: Path, query: str, *, delay_ms: int) -> Path:
-    body = json.dumps({"query": query})
-    lua_string = "[==[" + body + "]==]"
-    path.write_text(_WRK_SCRIPT % {"body": lua_string, "delay": delay_ms}, encoding="utf-8")
-    return path
-
-
-def _wrk_command(base: str, script: Path, connections: int, seconds: int) -> list[str]:
-    return [
-        *("taskset", "-c", "0", "wrk", "-t", "1", "-c", str(connections)),
-        *("-d", f"{seconds}s", "--timeout", "30s", "-s", str(script), f"{base}/graphql"),
-    ]
-
-
-def _start_wrk(base: str, script: Path, connections: int, seconds: int) -> subprocess.Popen[str]:
-    command = _wrk_command(base, script, connections, seconds)
-    return subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
-
-
-def _wrk(base: str, script: Path, *, connections: int, seconds: int) -> Run:
-    command = _wrk_command(base, script, connections, seconds)
-    done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
-    return _result(done.stdout)
-
-
-def _result(output: str) -> Run:
-    line = next((ln for ln in output.splitlines() if ln.startswith("RESULT ")), None)
-    if line is None:
-        sys.exit(f"wrk printed no result:\n{output}")
-    requests, p50, p99, worst, failed = (int(x) for x in line.split()[1:])
-    return Run(requests, p50 / 1000, p99 / 1000, worst / 1000, failed)
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ wrk.body = %(body)s
 local threads = {}
 function setup(thread) table.insert(threads, thread) end
 function init(args) failed = 0 end
-function response(status, headers, body)
+%(delay)sfunction response(status, headers, body)
   if status ~= 200 or string.find(body, '"errors"', 1, true) then failed = failed + 1 end
 end
 function done(summary, latency, requests)
@@ -55,11 +55,47 @@ def missing_tools() -> list[str]:
     return [tool for tool in ("wrk", "taskset") if shutil.which(tool) is None]
 
 
-def post_script(path: Path, body: object) -> Path:
-    """Write the Lua script that POSTs ``body`` as JSON; return its path."""
+def post_script(path: Path, body: object, *, delay_ms: int = 0) -> Path:
+    """Write the Lua script that POSTs ``body`` as JSON, each connection waiting
+    ``delay_ms`` between requests; return its path."""
     text = json.dumps(body)
-    path.write_text(_SCRIPT % {"body": "[==[" + text + "]==]"}, encoding="utf-8")
+    delay = f"function delay() return {delay_ms} end\n" if delay_ms else ""
+    path.write_text(_SCRIPT % {"body": "[==[" + text + "]==]", "delay": delay}, encoding="utf-8")
     return path
+
+
+def wrk_command(
+    url: str,
+    script: Path,
+    *,
+    connections: int,
+    seconds: float,
+    cpu: int | None = 0,
+    timeout: float = 30.0,
+) -> list[str]:
+    """The command running wrk (one thread, pinned to ``cpu`` unless ``None``)."""
+    command = ["taskset", "-c", str(cpu)] if cpu is not None else []
+    command += ["wrk", "-t", "1", "-c", str(connections), "-d", f"{seconds:g}s"]
+    return [*command, "--timeout", f"{timeout:g}s", "-s", str(script), url]
+
+
+def start_wrk(
+    url: str, script: Path, *, connections: int, seconds: float, cpu: int | None = 0
+) -> subprocess.Popen[str]:
+    """wrk running in the background; :func:`load_of` reads its output once it ends."""
+    command = wrk_command(url, script, connections=connections, seconds=seconds, cpu=cpu)
+    return subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+
+
+def load_of(output: str, errors: str = "") -> Load:
+    """What a wrk run of a :func:`post_script` printed."""
+    line = next((ln for ln in output.splitlines() if ln.startswith("RESULT ")), None)
+    if line is None:
+        raise RuntimeError(f"wrk printed no result:\n{output}\n{errors}")
+    requests, micros, p50, p99, worst, failed, socket_errors = (int(x) for x in line.split()[1:])
+    return Load(
+        requests, micros / 1e6, p50 / 1000, p99 / 1000, worst / 1000, failed + socket_errors
+    )
 
 
 def run_wrk(
@@ -72,14 +108,10 @@ def run_wrk(
     timeout: float = 30.0,
 ) -> Load:
     """Run wrk (one thread, pinned to ``cpu`` unless ``None``) against ``url``."""
-    command = ["taskset", "-c", str(cpu)] if cpu is not None else []
-    command += ["wrk", "-t", "1", "-c", str(connections), "-d", f"{seconds:g}s"]
-    command += ["--timeout", f"{timeout:g}s", "-s", str(script), url]
+    command = wrk_command(
+        url, script, connections=connections, seconds=seconds, cpu=cpu, timeout=timeout
+    )
     done = subprocess.run(
         command, capture_output=True, text=True, timeout=seconds + timeout + 30, check=False
     )
-    line = next((ln for ln in done.stdout.splitlines() if ln.startswith("RESULT ")), None)
-    if line is None:
-        raise RuntimeError(f"wrk printed no result:\n{done.stdout}\n{done.stderr}")
-    requests, micros, p50, p99, worst, failed, errors = (int(x) for x in line.split()[1:])
-    return Load(requests, micros / 1e6, p50 / 1000, p99 / 1000, worst / 1000, failed + errors)
+    return load_of(done.stdout, done.stderr)
