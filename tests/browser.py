@@ -87,7 +87,7 @@ class WatchedTab:
         return False
 
     def assert_nothing_went_wrong(self) -> None:
-        assert self.problems == []
+        assert self.problems == [], "\n".join(self.problems)
 
     def _with_csp(self, route: Route) -> None:
         if route.request.resource_type != "document":

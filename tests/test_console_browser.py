@@ -261,6 +261,8 @@ def test_the_url_keeps_the_query_and_a_reload_restores_it(
 
     # The link reproduces the query, its variables, and (a read-only query) its answer.
     link = console.page.url
+    # Leaving the page aborts what it still fetches, which would count as a failed request.
+    console.page.wait_for_load_state("networkidle")
     console.page.reload()
     console.wait_until_ready()
     expect(console.editor).to_have_value(query)
@@ -274,6 +276,7 @@ def test_the_url_keeps_the_query_and_a_reload_restores_it(
     assert console.page.evaluate("navigator.clipboard.readText()") == link
 
     # Without a query in the URL, the last query comes back from localStorage.
+    console.page.wait_for_load_state("networkidle")
     console.page.goto(f"{console.base}/graphql")
     console.wait_until_ready()
     expect(console.editor).to_have_value(query)
