@@ -70,7 +70,10 @@ class WatchedTab:
     def __init__(self, context: BrowserContext, base: str, timeout_ms: int) -> None:
         self.base = base
         self.timeout_ms = timeout_ms
-        self.problems: list[str] = []
+        self._seen: list[str] = []
+        self._navigations = 0
+        self._navigation_at_request: dict[Request, int] = {}
+        self._failed_requests: list[Request] = []
         self.page = context.new_page()
         self.page.set_default_timeout(timeout_ms)
         self.page.route("**/*", self._with_csp)
@@ -78,7 +81,7 @@ class WatchedTab:
         self.page.on("requestfailed", self._on_request_failed)
         self.page.on("response", self._on_response)
         self.page.on("console", self._on_console)
-        self.page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
+        self.page.on("pageerror", lambda error: self._seen.append(f"page error: {error}"))
 
     def is_own(self, url: str) -> bool:
         return url.startswith(f"{self.base}/")
@@ -86,8 +89,20 @@ class WatchedTab:
     def is_expected_failure(self, request: Request) -> bool:
         return False
 
+    @property
+    def problems(self) -> list[str]:
+        # Failed requests are judged now, not as they fail: the abort of the old document's
+        # requests may be reported before the navigation that caused it.
+        failed = [
+            f"request failed: {request.method} {request.url}: {request.failure}"
+            for request in self._failed_requests
+            if not self._left_behind_by_navigation(request)
+        ]
+        return self._seen + failed
+
     def assert_nothing_went_wrong(self) -> None:
-        assert self.problems == [], "\n".join(self.problems)
+        problems = self.problems
+        assert problems == [], "\n".join(problems)
 
     def _with_csp(self, route: Route) -> None:
         if route.request.resource_type != "document":
@@ -99,20 +114,27 @@ class WatchedTab:
         )
 
     def _on_request(self, request: Request) -> None:
+        if request.is_navigation_request() and request.frame == self.page.main_frame:
+            self._navigations += 1
+        self._navigation_at_request[request] = self._navigations
         if not self.is_own(request.url):
-            self.problems.append(f"request outside the server: {request.method} {request.url}")
+            self._seen.append(f"request outside the server: {request.method} {request.url}")
+
+    def _left_behind_by_navigation(self, request: Request) -> bool:
+        """The browser cancels what the old document still had in flight (its favicon, a
+        fetch) when the tab navigates or reloads: that is the tab's doing, not the server's."""
+        issued_under = self._navigation_at_request.get(request, self._navigations)
+        return request.failure == "net::ERR_ABORTED" and issued_under < self._navigations
 
     def _on_request_failed(self, request: Request) -> None:
         if not self.is_expected_failure(request):
-            self.problems.append(
-                f"request failed: {request.method} {request.url}: {request.failure}"
-            )
+            self._failed_requests.append(request)
 
     def _on_response(self, response: Response) -> None:
         if response.status >= 400:
             request = response.request
-            self.problems.append(f"HTTP {response.status}: {request.method} {response.url}")
+            self._seen.append(f"HTTP {response.status}: {request.method} {response.url}")
 
     def _on_console(self, message: ConsoleMessage) -> None:
         if message.type == "error":
-            self.problems.append(f"console error: {message.text}")
+            self._seen.append(f"console error: {message.text}")
