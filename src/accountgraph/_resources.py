@@ -24,3 +24,7 @@ def default_dataset_path() -> Path:
 
 def dataset_schema_path() -> Path:
     return data_dir("graph") / "dataset.schema.json"
+
+
+def change_set_schema_path() -> Path:
+    return data_dir("graph") / "changeset.schema.json"

@@ -8,8 +8,13 @@ them into exit codes and GraphQL errors, the core never prints or exits::
     ├── UnknownPartyError     an id names no party (on a day); carries the nearest ids
     ├── QueryLimitError       an argument is outside what a query allows
     ├── ConfigurationError    a setting (environment variable) has a bad value
-    └── StoreUnavailableError a graph database cannot be reached or refused us
-        └── PartialGraphError the graph holds part of a dataset: its last load did not finish
+    ├── StoreUnavailableError a graph database cannot be reached or refused us
+    │   └── PartialGraphError the graph holds part of a dataset: its last load did not finish
+    └── ChangeError           a change to the graph cannot be made (governance)
+        ├── ChangeRefusedError    a change set breaks a rule, conflicts or is in the wrong state
+        ├── ReadOnlyStoreError    the store cannot be changed (the memory store)
+        ├── AuthenticationError   no token, or a wrong or revoked one
+        └── PermissionDeniedError the token's role may not do this
 """
 
 from __future__ import annotations
@@ -136,3 +141,63 @@ class PartialGraphError(StoreUnavailableError):
                 f"partial; {again}"
             )
         super().__init__(url, reason)
+
+
+class ChangeError(AccountGraphError):
+    """A change to the graph cannot be made; ``code`` is the machine-readable reason
+    (GraphQL ``extensions.code``, the CLI's exit status depends on it)."""
+
+    code = "CHANGE_FAILED"
+
+
+class ChangeRefusedError(ChangeError):
+    """A change set is refused: it breaks ``rule`` (a rule book code, ``conflict``, ``state``,
+    ``four-eyes`` or ``operation``), about ``parties``, at ``operation`` (its index, from 0)
+    when one operation is to blame."""
+
+    code = "CHANGE_REFUSED"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        rule: str,
+        parties: tuple[str, ...] = (),
+        operation: int | None = None,
+        change_set: str | None = None,
+    ) -> None:
+        self.rule = rule
+        self.parties = parties
+        self.operation = operation
+        self.change_set = change_set
+        where = "" if operation is None else f"operation {operation + 1}: "
+        super().__init__(f"{where}{message}")
+
+
+class UnknownChangeSetError(ChangeError, LookupError):
+    """No change set has this id."""
+
+    code = "NOT_FOUND"
+
+    def __init__(self, change_set_id: str) -> None:
+        self.change_set_id = change_set_id
+        super().__init__(f"no change set {change_set_id!r}")
+
+
+class ReadOnlyStoreError(ChangeError):
+    """The store holds a graph that cannot be changed."""
+
+    code = "READ_ONLY_STORE"
+
+
+class AuthenticationError(ChangeError):
+    """No token was given where one is needed, or the token is wrong or revoked. The
+    message never repeats the token."""
+
+    code = "UNAUTHENTICATED"
+
+
+class PermissionDeniedError(ChangeError):
+    """The token is good but its role may not do what was asked."""
+
+    code = "FORBIDDEN"

@@ -400,13 +400,18 @@ def export_json(dataset: Dataset, placed: Layout | None = None) -> str:
     ``x``/``y`` are the centre of the party's box (y grows downward, layer 0 on top).
     """
     placed = placed or layout(dataset)
+    data = dataset_json(dataset)
+    for party in data["parties"]:
+        place = placed.places[party["id"]]
+        party["layout"] = {"x": place.x, "y": place.y, "layer": place.layer}
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+
+def dataset_json(dataset: Dataset) -> dict[str, Any]:
+    """The whole dataset as plain JSON data, in :func:`export_json`'s shape without the
+    chart's layout: what :func:`read_json` reads back."""
     document = dataset.document
-    parties = []
-    for party in dataset.parties:
-        place = placed.places[party.id]
-        where = {"x": place.x, "y": place.y, "layer": place.layer}
-        parties.append({**party_json(party), "layout": where})
-    data = {
+    return {
         "format": JSON_FORMAT,
         "name": dataset.name,
         "title": text_json(dataset.title),
@@ -419,11 +424,10 @@ def export_json(dataset: Dataset, placed: Layout | None = None) -> str:
             "sections": list(document.sections),
             "facts": [fact_json(f) for f in document.facts],
         },
-        "parties": parties,
+        "parties": [party_json(party) for party in dataset.parties],
         "edges": [edge_json(e) for e in dataset.edges],
         "responsibilities": [responsibility_json(r) for r in dataset.responsibilities],
     }
-    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 
 
 def read_json(text: str) -> Dataset:
@@ -470,7 +474,9 @@ def read_json(text: str) -> Dataset:
         for e in data["edges"]
     )
     duties = tuple(
-        Responsibility(r["code"], r["holder"], Text(r["text"]), r["document"], _text(r["note"]))
+        Responsibility(
+            r["code"], r["holder"], Text(r["text"]), r["document"], _text(r["note"]), _validity(r)
+        )
         for r in data["responsibilities"]
     )
     return Dataset(data["name"], Text(data["title"]), document, parties, edges, duties)

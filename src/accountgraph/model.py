@@ -205,6 +205,9 @@ class Responsibility:
     text: Text
     document: str
     note: Text | None = None
+    validity: Validity = ALWAYS
+    """The days the duty is laid on its holder: a change set can add or retire a duty;
+    a dataset file's duties hold as long as their holder does."""
 
     @property
     def citation(self) -> Citation:

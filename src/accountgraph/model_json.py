@@ -77,6 +77,7 @@ def responsibility_json(duty: Responsibility) -> JSONDict:
         "document": duty.document,
         "text": text_json(duty.text),
         "note": text_json(duty.note),
+        **validity_json(duty.validity),
     }
 
 

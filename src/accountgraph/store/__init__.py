@@ -11,6 +11,7 @@ from accountgraph.store.urls import (
     ACCEPTED_FORMS,
     FALKORDB_SCHEMES,
     NEO4J_SCHEMES,
+    SQLITE_SCHEMES,
     redact,
     scheme_of,
 )
@@ -29,7 +30,9 @@ def open_store(
 ) -> GraphStore:
     """The store ``spec`` names.
 
-    ``"memory"`` is the embedded store and needs the dataset to hold. A graph database URL
+    ``"memory"`` is the embedded store and needs the dataset to hold; ``sqlite:///path``
+    the durable embedded store, whose file holds its dataset (``accountgraph load``) and
+    the changes made to it since. A graph database URL
     (``falkordb://…``, ``neo4j://…``, ``neo4j+s://…``, ``bolt://…``, ``bolt+s://…``) is a
     Cypher store on that server, which must already hold a dataset (``accountgraph
     load``); given ``dataset``, the store checks that the graph holds that one. Nothing
@@ -41,6 +44,10 @@ def open_store(
         from accountgraph.store.memory import MemoryStore  # networkx loads only when needed
 
         return MemoryStore(dataset)
+    if scheme_of(spec) in SQLITE_SCHEMES:
+        from accountgraph.store.sqlite import SqliteStore
+
+        return SqliteStore(spec)
     from accountgraph.store.cypher import CypherStore
 
     backend = open_backend(spec, timeout=timeout)

@@ -304,7 +304,10 @@ class MemoryStore:
         holder = self._require(holder_id, day)
         if day is not None and not self._holds(holder, day):
             return []
-        return list(self._duties.get(holder_id, ()))
+        duties = self._duties.get(holder_id, ())
+        if day is None:
+            return list(duties)
+        return [duty for duty in duties if duty.validity.holds_on(day)]
 
     async def all_responsibilities(self) -> list[Responsibility]:
         return list(self._dataset.responsibilities)

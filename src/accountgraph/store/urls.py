@@ -15,8 +15,9 @@ from accountgraph.errors import AccountGraphError, StoreUnavailableError
 
 FALKORDB_SCHEMES = ("falkordb",)
 NEO4J_SCHEMES = ("neo4j", "neo4j+s", "bolt", "bolt+s")
+SQLITE_SCHEMES = ("sqlite",)
 ACCEPTED_FORMS = (
-    "'memory', falkordb://[user:password@]host:port/graph, "
+    "'memory', sqlite:///path/graph.db, falkordb://[user:password@]host:port/graph, "
     "neo4j://host:port, neo4j+s://host:port, bolt://host:port or bolt+s://host:port"
 )
 
