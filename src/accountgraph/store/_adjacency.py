@@ -28,6 +28,7 @@ from itertools import chain, compress, filterfalse, islice, repeat
 from operator import add, attrgetter, eq, mul, sub
 
 from accountgraph.model import Edge, Relation
+from accountgraph.store._paths import Hop
 
 RELATIONS: tuple[Relation, ...] = tuple(sorted(Relation, key=lambda r: r.value))
 """The relations in the order edges are listed in (their names' order): a relation's
@@ -109,8 +110,105 @@ class Adjacency:
         self.into: EdgeRows = _rows(reaching, targets, sources, relations, count)
         """The edges reaching each party."""
 
+        self._leaving: dict[int, Callable[[int], Iterable[Hop]]] = {}
+        self._reaching: dict[int, Callable[[int], Sequence[int]]] = {}
+        self._parallel: frozenset[int] | None = None
+
     def __len__(self) -> int:
         return len(self.ids)
+
+    def leaving(self, code: int) -> Callable[[int], Iterable[Hop]]:
+        """For a party, each party one edge of the relation ``code`` leads to, in number
+        order, with those edges (in scope order): made afresh at each call, as it goes,
+        unless some party has two such edges to one party."""
+        hops = self._leaving.get(code)
+        if hops is None:
+            if code in self._parallel_relations():
+                hops = _one_relation_hops(self.out, code)
+            else:
+                hops = _one_relation_single_hops(self.out, code)
+            self._leaving[code] = hops
+        return hops
+
+    def reaching(self, code: int) -> Callable[[int], Sequence[int]]:
+        """For a party, the parties with an edge of the relation ``code`` to it, in
+        number order (once per edge)."""
+        sources = self._reaching.get(code)
+        if sources is None:
+            sources = self._reaching[code] = _one_relation_ends(self.into, code)
+        return sources
+
+    def _parallel_relations(self) -> frozenset[int]:
+        """The relations some party has two edges of (of different scopes) to one party."""
+        if self._parallel is None:
+            offsets, far, relations = self.out.offsets, self.out.far, self.out.relations
+            same_far = compress(range(len(far) - 1), map(eq, far, islice(far, 1, None)))
+            self._parallel = frozenset(
+                relations[k]
+                for k in same_far
+                if relations[k] == relations[k + 1]
+                and offsets[bisect_right(offsets, k)] > k + 1  # k + 1 is the same party's
+            )
+        return self._parallel
+
+
+def _one_relation_single_hops(rows: EdgeRows, code: int) -> Callable[[int], Iterable[Hop]]:
+    """:meth:`Adjacency.leaving` over ``rows``, where no two edges of a party lead to
+    one party."""
+    offsets, relations, far, edges = rows.offsets, rows.relations, rows.far, rows.edges
+
+    def hops(party: int) -> Iterable[Hop]:
+        low, high = offsets[party], offsets[party + 1]
+        if low == high:
+            return ()
+        first = bisect_left(relations, code, low, high)
+        last = bisect_right(relations, code, first, high)
+        return zip(far[first:last], zip(edges[first:last]))  # noqa: B905 (equal lengths)
+
+    return hops
+
+
+def _one_relation_hops(rows: EdgeRows, code: int) -> Callable[[int], Iterable[Hop]]:
+    """:meth:`Adjacency.leaving` over ``rows``."""
+    offsets, relations, far, edges = rows.offsets, rows.relations, rows.far, rows.edges
+
+    def hops(party: int) -> Iterable[Hop]:
+        low, high = offsets[party], offsets[party + 1]
+        if low == high:
+            return ()
+        first = bisect_left(relations, code, low, high)
+        last = bisect_right(relations, code, first, high)
+        found: list[Hop] = list(zip(far[first:last], zip(edges[first:last]), strict=True))
+        return _merged(found) if len(found) > 1 else found
+
+    return hops
+
+
+def _merged(
+    hops: Sequence[Hop],
+) -> list[Hop]:
+    """``hops`` with the edges of consecutive hops to the same party joined."""
+    merged: list[Hop] = []
+    for party, edges in hops:
+        if merged and merged[-1][0] == party:
+            merged[-1] = (party, merged[-1][1] + edges)
+        else:
+            merged.append((party, edges))
+    return merged
+
+
+def _one_relation_ends(rows: EdgeRows, code: int) -> Callable[[int], Sequence[int]]:
+    """:meth:`Adjacency.reaching` over ``rows``."""
+    offsets, relations, far = rows.offsets, rows.relations, rows.far
+
+    def ends(party: int) -> Sequence[int]:
+        low, high = offsets[party], offsets[party + 1]
+        if low == high:
+            return ()
+        first = bisect_left(relations, code, low, high)
+        return far[first : bisect_right(relations, code, first, high)]
+
+    return ends
 
 
 def _rows(

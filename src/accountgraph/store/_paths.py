@@ -6,22 +6,30 @@ order the store protocol promises: by length, then by the sequence of parties, t
 the sequence of relations (then of scopes). Parties are numbers given in id order
 (:mod:`accountgraph.store._adjacency`), so comparing numbers compares ids.
 
-It goes one length ``L`` at a time, from 1 to ``max_depth``, and for each:
+It works out, for a length ``L``, a lower bound on the hops still needed from every
+party a path that long could pass through, and the longest length those bounds hold for:
 
-1. it makes sure it knows every party a path of length ``L`` could pass through. To one
-   target, that is a ball of parties around the start (up to ``f`` hops out) and one
-   around the target (up to ``b`` hops back), grown the side with the smaller frontier
-   first, as a bidirectional search grows them, until ``f + b >= L``: a party in neither
-   ball is too far from one end or the other, and a path of length ``L`` passes through
-   a party in both (until the balls share one, there is none). To the parties with no
-   hop onwards, it is the ball of radius ``L`` around the start — or nothing at all when
-   every party's distance to the nearest of them is known in advance (queries about no
-   particular day: :func:`~accountgraph.store._adjacency.hops_to_ends`);
-2. it gives every party in there its distance to the nearest goal through them — a lower
-   bound on the hops a path through it still needs;
-3. a depth-first walk lists the node sequences of length exactly ``L``, children in id
-   order, cutting every branch whose depth plus that bound exceeds ``L``. The walk thus
-   only ever enters parties that lie on some walk of that length to a goal.
+* to one target, from a ball of parties around the start (up to ``f`` hops out) and one
+  around the target (up to ``b`` hops back), grown the side with the smaller frontier
+  first, as a bidirectional search grows them, until ``f + b >= L``: a party in neither
+  ball is too far from one end or the other, and a path of length ``L`` passes through
+  a party in both (until the balls share one, there is none). The bounds hold up to
+  ``f + b``, for every length once a ball is closed. Once the balls meet, a side with a
+  small frontier keeps growing, up to the longest length asked for: that costs less
+  than walking the lengths one by one;
+* to the parties with no hop onwards, from the ball of radius ``L`` around the start —
+  or from nothing at all when every party's distance to the nearest of them is known in
+  advance (queries about no particular day:
+  :func:`~accountgraph.store._adjacency.hops_to_ends`).
+
+A depth-first walk then lists the node sequences, children in id order, cutting every
+branch whose depth plus that bound exceeds the longest length walked: its first walk
+covers the shortest length worth trying alone, the next every length the bounds hold
+for at once — the walk visits node sequences in id order whatever their length, so the
+paths of each length come out in order, and once enough paths are found the longest
+length walked shrinks to just below that of the last one. That second walk gets a few
+thousand steps; past them it is dropped and the lengths are walked one at a time, each
+walk entering only parties on some walk of that length to a goal.
 
 Each node sequence is then expanded into one path per choice of parallel edges. Nothing
 copies the graph; the work grows with the balls and the answer, not the graph.
@@ -34,50 +42,64 @@ before the next, an exhausted budget still returns a correct prefix of the full 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Protocol, TypeVar
+from collections.abc import Callable, Iterable, Sequence
+from operator import itemgetter
+from typing import TypeVar
 
 Hop = tuple[int, tuple[int, ...]]
 """A step to a neighbour: its number and the edges leading there (their indices in the
 dataset, ordered by relation, then scope)."""
 
-Successors = Callable[[int], Sequence[Hop]]
-"""The hops leaving a party, in the order of the neighbours' numbers."""
+Successors = Callable[[int], Iterable[Hop]]
+"""The hops leaving a party, in the order of the neighbours' numbers: asked for again
+each time they are needed, so either cheap to make or kept by the successors."""
 
 Predecessors = Callable[[int], Iterable[int]]
 """The parties with a hop to a party, in any order."""
 
+Distances = Callable[[int], int | None]
+"""Hops still needed to a goal from a party; ``None`` where none can be reached."""
+
 P = TypeVar("P")
 
-Expand = Callable[[tuple[int, ...], tuple[tuple[int, ...], ...]], Iterator[P]]
-"""Turns a node sequence and the parallel edges of each step into paths."""
+Expand = Callable[[tuple[int, ...], tuple[tuple[int, ...], ...]], Sequence[P]]
+"""Turns a node sequence and the parallel edges of each step into its paths, in order."""
 
-
-class Distances(Protocol):
-    """Hops still needed to a goal from a party; ``None`` where none can be reached."""
-
-    def get(self, party: int, /) -> int | None: ...
-
-
-class HeldDistances:
-    """:class:`Distances` known in advance for every party, ``-1`` where none."""
-
-    __slots__ = ("_hops",)
-
-    def __init__(self, hops: Sequence[int]) -> None:
-        self._hops = hops
-
-    def get(self, party: int, /) -> int | None:
-        hops = self._hops[party]
-        return None if hops < 0 else hops
-
-
-Bounds = Callable[[int], tuple[Distances, bool]]
+Bounds = Callable[[int], tuple[Distances, int]]
 """For a length, a lower bound on the hops to a goal from each party a path that long
-could pass through, and whether those bounds hold for every length."""
+could pass through, and the longest length those bounds hold for (at least the one
+asked for; :data:`EVERY_LENGTH` when they hold for all)."""
+
+EVERY_LENGTH = 1 << 30
+"""Longer than any path a query may ask for."""
 
 DEFAULT_STEP_BUDGET = 2_000_000
 """How many hops one path query may look at before it settles for what it has found."""
+
+AHEAD_STEPS = 4096
+"""How many hops a walk over several lengths at once may look at before it is dropped
+for walks of one length each."""
+
+SMALL_FRONTIER = 16
+"""Once the balls around both ends meet, a side whose frontier is no larger keeps
+growing."""
+
+_NOWHERE: Distances = dict[int, int]().get
+_NEIGHBOUR = itemgetter(0)
+
+
+class HeldDistances(list[int | None]):
+    """:data:`Distances` known in advance for every party, as a list (its
+    ``__getitem__`` is the lookup)."""
+
+    @classmethod
+    def from_hops(cls, hops: Iterable[int]) -> HeldDistances:
+        """From hops of -1 to 127, -1 where no goal can be reached."""
+        return cls(map(_HELD.__getitem__, hops))
+
+
+_HELD: tuple[int | None, ...] = (*range(128), None)
+"""Indexed by hops from -1 to 127: the distance, ``None`` for -1."""
 
 
 def scope_order(scope: str | None) -> tuple[bool, str]:
@@ -102,20 +124,31 @@ def paths_to(
     ahead = _Ball(start, search.onwards, search, record=True)
     behind = _Ball(goal, predecessors, search)
     met = False
+    held: tuple[Distances, int] | None = None
 
-    def bounds(length: int) -> tuple[Distances, bool]:
-        nonlocal met
-        # One level more than a path of this length needs: then a path no longer than
-        # it passes through a party of both balls, and until one exists there is none.
-        while not (ahead.closed or behind.closed) and ahead.radius + behind.radius < length:
-            if len(ahead.frontier) <= len(behind.frontier):
-                met = ahead.grow(behind) or met
+    def bounds(length: int) -> tuple[Distances, int]:
+        nonlocal met, held
+        grown = False
+        while not (ahead.closed or behind.closed):
+            radii = ahead.radius + behind.radius
+            smaller = ahead if len(ahead.frontier) <= len(behind.frontier) else behind
+            # One level more than a path of this length needs: then a path no longer
+            # than it passes through a party of both balls, and until one exists there
+            # is none.
+            if radii >= length and not (
+                met and radii < max_depth and len(smaller.frontier) <= SMALL_FRONTIER
+            ):
+                break
+            met = smaller.grow(behind if smaller is ahead else ahead) or met
+            grown = True
+        if held is None or grown:
+            if ahead.closed or behind.closed:
+                held = (_distances_to_goal(ahead, behind).get, EVERY_LENGTH)
+            elif met:
+                held = (_distances_to_goal(ahead, behind).get, ahead.radius + behind.radius)
             else:
-                met = behind.grow(ahead) or met
-        settled = ahead.closed or behind.closed
-        if not (met or settled):
-            return {}, False
-        return _distances_to_goal(ahead, behind), settled
+                held = (_NOWHERE, ahead.radius + behind.radius)
+        return held
 
     return _listed(start, search, bounds, expand, max_depth, max_paths)
 
@@ -138,19 +171,30 @@ def paths_to_ends(
     """
     search = _Search(successors, step_budget)
     if known is not None:
-        return _listed(start, search, lambda _length: (known, True), expand, max_depth, max_paths)
+        every: tuple[Distances, int] = (known, EVERY_LENGTH)
+        return _listed(start, search, lambda _length: every, expand, max_depth, max_paths)
     region = _Ball(start, search.onwards, search, record=True)
     nearest_end: int | None = None
+    held: tuple[Distances, int] | None = None
 
-    def bounds(length: int) -> tuple[Distances, bool]:
-        nonlocal nearest_end
-        while not region.closed and region.radius < length:
+    def bounds(length: int) -> tuple[Distances, int]:
+        nonlocal nearest_end, held
+        grown = False
+        while not region.closed and (
+            region.radius < length
+            or (region.radius < max_depth and len(region.frontier) <= SMALL_FRONTIER)
+        ):
             region.grow()
-            if nearest_end is None and any(not search.hops(p) for p in region.frontier):
+            grown = True
+            if nearest_end is None and not all(map(search.leads_on, region.frontier)):
                 nearest_end = region.radius
-        if nearest_end is None or nearest_end > length:
-            return {}, region.closed and nearest_end is None
-        return _distances_to_ends(start, region, search), region.closed
+        if held is None or grown:
+            reach = EVERY_LENGTH if region.closed else region.radius
+            if nearest_end is None:
+                held = (_NOWHERE, reach)
+            else:
+                held = (_distances_to_ends(start, region, search).get, reach)
+        return held
 
     return _listed(start, search, bounds, expand, max_depth, max_paths)
 
@@ -165,58 +209,53 @@ def _listed(
 ) -> list[P]:
     """The paths of each length from 1 to ``max_depth`` in turn, until ``max_paths``."""
     found: list[P] = []
-    final: Distances | None = None
     length = 1
-    while length <= max_depth and not search.exhausted:
-        if final is None:
-            to_go, settled = bounds(length)
-            if settled:
-                final = to_go
-        else:
-            to_go = final
-        least = to_go.get(start)
-        if least is None or least > length:
-            if final is None:
-                length += 1
-            elif least is None:
-                break
-            else:
-                length = least
+    ahead = True
+    while length <= max_depth and len(found) < max_paths and not search.exhausted:
+        to_go, reach = bounds(length)
+        least = to_go(start)
+        if least is None or least > reach:
+            length = reach + 1  # no path up to ``reach`` hops
             continue
-        onwards = search.walk(start, to_go, length, found, max_paths, expand)
-        if len(found) >= max_paths:
+        length = max(length, least)
+        if length > max_depth:
             break
-        if final is None:
-            length += 1
-        elif onwards is None:
-            break
-        else:
-            length = onwards
+        onwards = search.walk(start, to_go, length, length, found, max_paths, expand)
+        following = reach + 1 if onwards is None else min(onwards, reach + 1)
+        longest = min(reach, max_depth)
+        if ahead and following <= longest and len(found) < max_paths and not search.exhausted:
+            whole, onwards = search.walk_ahead(
+                start, to_go, following, longest, found, max_paths, expand
+            )
+            if whole:
+                following = reach + 1 if onwards is None else min(onwards, reach + 1)
+            else:
+                ahead = False
+        length = following
     return found[:max_paths]
 
 
 def edge_choices(
     hops: Sequence[tuple[int, ...]], relation_of: Callable[[int], object]
-) -> Iterator[tuple[int, ...]]:
+) -> Iterable[tuple[int, ...]]:
     """One choice of edges per step for each path a node sequence stands for, ordered by
     the relations chosen, then the scopes (``hops`` holds each step's parallel edges in
     relation then scope order)."""
     if all(len(edges) == 1 for edges in hops):
-        yield tuple(edges[0] for edges in hops)
-        return
+        return (tuple(edges[0] for edges in hops),)
     by_relation = [
         [tuple(group) for _, group in itertools.groupby(edges, key=relation_of)] for edges in hops
     ]
-    for relations in itertools.product(*by_relation):
-        yield from itertools.product(*relations)
+    return itertools.chain.from_iterable(
+        itertools.product(*relations) for relations in itertools.product(*by_relation)
+    )
 
 
 class _Search:
-    """One query's traversal state: the hops seen so far and the budget left."""
+    """One query's traversal: its successors and the budget left."""
 
     def __init__(self, successors: Successors, step_budget: int) -> None:
         self._successors = successors
-        self._hops: dict[int, Sequence[Hop]] = {}
         self._steps_left = step_budget
 
     @property
@@ -226,65 +265,114 @@ class _Search:
     def spend(self, steps: int) -> None:
         self._steps_left -= steps
 
-    def hops(self, party: int) -> Sequence[Hop]:
-        hops = self._hops.get(party)
-        if hops is None:
-            hops = self._hops[party] = self._successors(party)
-        return hops
+    def onwards(self, party: int) -> Iterable[int]:
+        return map(_NEIGHBOUR, self._successors(party))
 
-    def onwards(self, party: int) -> Iterator[int]:
-        return (neighbour for neighbour, _edges in self.hops(party))
+    def leads_on(self, party: int) -> bool:
+        """Whether ``party`` has a hop onwards."""
+        return next(iter(self._successors(party)), None) is not None
 
     def walk(
         self,
         start: int,
         to_go: Distances,
-        length: int,
+        shortest: int,
+        longest: int,
         found: list[P],
         max_paths: int,
         expand: Expand[P],
     ) -> int | None:
-        """Append to ``found`` the paths exactly ``length`` long, in order.
+        """Append to ``found`` the paths from ``shortest`` to ``longest`` hops long, in
+        order, up to ``max_paths`` in all — a prefix of them if the budget runs out
+        while there is more than one such length.
 
-        Returns the next length worth trying, or ``None`` if no longer path can exist.
+        Returns the next length worth trying past ``longest``, ``None`` if no branch
+        reached past it.
         """
+        _whole, onwards = self._walk(start, to_go, shortest, longest, found, max_paths, expand)
+        return onwards
+
+    def walk_ahead(
+        self,
+        start: int,
+        to_go: Distances,
+        shortest: int,
+        longest: int,
+        found: list[P],
+        max_paths: int,
+        expand: Expand[P],
+    ) -> tuple[bool, int | None]:
+        """As :meth:`walk` over several lengths, within :data:`AHEAD_STEPS`: whether it
+        finished (``found`` is left as it was if not) and the next length worth trying."""
+        return self._walk(start, to_go, shortest, longest, found, max_paths, expand, AHEAD_STEPS)
+
+    def _walk(
+        self,
+        start: int,
+        to_go: Distances,
+        shortest: int,
+        longest: int,
+        found: list[P],
+        max_paths: int,
+        expand: Expand[P],
+        allowance: int | None = None,
+    ) -> tuple[bool, int | None]:
+        successors = self._successors
+        budget = self._steps_left if allowance is None else min(allowance, self._steps_left)
+        steps = budget
+        wanted = max_paths - len(found)
+        lengths = longest - shortest + 1
+        by_length: list[list[P]] = [[] for _ in range(lengths)]
         nodes = [start]
         on_path = {start}
-        hop_edges: list[tuple[int, ...]] = []
-        stack: list[Iterator[Hop]] = [iter(self.hops(start))]
-        next_length: int | None = None
+        taken: list[tuple[int, ...]] = []
+        stack = [iter(successors(start))]
+        onwards: int | None = None
         while stack:
-            hop = next(stack[-1], None)
-            if hop is None:
+            depth = len(nodes)
+            for neighbour, edges in stack[-1]:
+                steps -= 1
+                if steps < 0:
+                    break
+                remaining = to_go(neighbour)
+                if remaining is None:
+                    continue
+                reach = depth + remaining
+                if reach > longest:
+                    if onwards is None or reach < onwards:
+                        onwards = reach
+                    continue
+                if remaining == 0:
+                    if depth >= shortest:
+                        place = depth - shortest
+                        by_length[place] += expand((*nodes, neighbour), (*taken, edges))
+                        if sum(map(len, by_length[: place + 1])) >= wanted:
+                            # Any path of this length found from here on comes after
+                            # those found so far.
+                            longest = depth - 1
+                            if longest < shortest:
+                                break
+                    continue
+                if neighbour in on_path:
+                    continue
+                nodes.append(neighbour)
+                on_path.add(neighbour)
+                taken.append(edges)
+                stack.append(iter(successors(neighbour)))
+                break
+            else:
                 stack.pop()
                 on_path.discard(nodes.pop())
-                if hop_edges:
-                    hop_edges.pop()
+                if taken:
+                    taken.pop()
                 continue
-            self._steps_left -= 1
-            if self._steps_left < 0:
-                return None
-            neighbour, edges = hop
-            remaining = to_go.get(neighbour)
-            if remaining is None or neighbour in on_path:
-                continue
-            depth = len(nodes)
-            if depth + remaining > length:
-                if next_length is None or depth + remaining < next_length:
-                    next_length = depth + remaining
-                continue
-            if remaining == 0:
-                if depth == length:
-                    for path in expand((*nodes, neighbour), (*hop_edges, edges)):
-                        found.append(path)
-                        if len(found) >= max_paths:
-                            return None
-                continue
-            nodes.append(neighbour)
-            on_path.add(neighbour)
-            hop_edges.append(edges)
-            stack.append(iter(self.hops(neighbour)))
-        return next_length
+            if steps < 0 or longest < shortest:
+                break
+        self._steps_left -= budget - steps
+        whole = steps >= 0
+        if whole or lengths == 1:
+            found += itertools.islice(itertools.chain.from_iterable(by_length), wanted)
+        return whole, onwards
 
 
 class _Ball:
@@ -369,7 +457,7 @@ def _distances_to_goal(ahead: _Ball, behind: _Ball) -> dict[int, int]:
 def _distances_to_ends(start: int, region: _Ball, search: _Search) -> dict[int, int]:
     """Hops to the nearest party with no hop onwards, from every party of ``region`` that
     can reach one inside it (``start`` is never an end)."""
-    ends = [party for party in region.depth if party != start and not search.hops(party)]
+    ends = [party for party in region.depth if party != start and not search.leads_on(party)]
     search.spend(len(region.depth))
     to_go = dict.fromkeys(ends, 0)
     level = ends

@@ -31,7 +31,7 @@ import re
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from itertools import compress, islice, repeat
+from itertools import chain, compress, islice, repeat
 from operator import attrgetter, eq, or_
 from typing import Any
 
@@ -72,6 +72,8 @@ from accountgraph.suggest import SUGGESTION_POOL, closest, name_key, pool_around
 SIMILARITY_CUTOFF = 0.6
 """How alike (difflib's ratio) an id must be to an unknown one to be suggested."""
 
+_ACCOUNTABLE_TO = RELATION_CODE[Relation.ACCOUNTABLE_TO]
+_DELEGATES_TO = RELATION_CODE[Relation.DELEGATES_TO]
 _COUNT_CACHE_SIZE = 256
 _BLANK = re.compile(r"\s")
 
@@ -321,9 +323,9 @@ class MemoryStore:
         as_of: dt.date | None = None,
     ) -> list[Path]:
         check_bounds(max_depth, max_paths)
-        day = self._day(as_of)
+        day = None if as_of is None else self._day(as_of)
         start = self._require_valid(party_id, day)
-        return self._paths_to_ends(start, Relation.ACCOUNTABLE_TO, None, day, max_depth, max_paths)
+        return self._paths_to_ends(start, _ACCOUNTABLE_TO, None, day, max_depth, max_paths)
 
     async def delegation_ends(
         self,
@@ -335,9 +337,9 @@ class MemoryStore:
         as_of: dt.date | None = None,
     ) -> list[Path]:
         check_bounds(max_depth, max_paths)
-        day = self._day(as_of)
+        day = None if as_of is None else self._day(as_of)
         start = self._require_valid(party_id, day)
-        return self._paths_to_ends(start, Relation.DELEGATES_TO, scope, day, max_depth, max_paths)
+        return self._paths_to_ends(start, _DELEGATES_TO, scope, day, max_depth, max_paths)
 
     async def paths(
         self,
@@ -350,7 +352,7 @@ class MemoryStore:
         as_of: dt.date | None = None,
     ) -> list[Path]:
         check_bounds(max_depth, max_paths)
-        day = self._day(as_of)
+        day = None if as_of is None else self._day(as_of)
         start = self._require_valid(from_id, day)
         goal = self._require_valid(to_id, day)
         if start == goal or (relations is not None and not relations):
@@ -416,7 +418,9 @@ class MemoryStore:
 
     def _require_valid(self, party_id: str, day: dt.date | None) -> int:
         """As :meth:`_require`, and the party must take part on ``day``."""
-        number = self._require(party_id, day)
+        number = self._number.get(party_id)
+        if number is None:
+            number = self._require(party_id, day)
         if day is not None and not self._holds(number, day):
             raise not_valid_on(self._parties[number], day)
         return number
@@ -499,15 +503,14 @@ class MemoryStore:
     def _paths_to_ends(
         self,
         start: int,
-        relation: Relation,
+        code: int,
         scope: str | None,
         day: dt.date | None,
         max_depth: int,
         max_paths: int,
     ) -> list[Path]:
-        """Paths along ``relation`` (of ``scope``) to parties with none onwards; undated,
-        the distances to them are known once for all queries."""
-        code = RELATION_CODE[relation]
+        """Paths along the relation ``code`` (of ``scope``) to parties with none onwards;
+        undated, the distances to them are known once for all queries."""
         return paths_to_ends(
             start,
             self._successors((code,), scope, day),
@@ -515,7 +518,7 @@ class MemoryStore:
             max_depth=max_depth,
             max_paths=max_paths,
             step_budget=self._step_budget,
-            known=None if day is not None else self._hops_to_ends(code, scope),
+            known=None if day is not None else self._hops_to_ends(code, scope).__getitem__,
         )
 
     def _hops_to_ends(self, code: int, scope: str | None) -> HeldDistances:
@@ -525,7 +528,7 @@ class MemoryStore:
         if known is None:
             every = self._dataset.edges
             keep = None if scope is None else (lambda edge: every[edge].scope == scope)
-            known = HeldDistances(hops_to_ends(self._adjacency, code, keep))
+            known = HeldDistances.from_hops(hops_to_ends(self._adjacency, code, keep))
             self._end_distances[code, scope] = known
         return known
 
@@ -535,18 +538,25 @@ class MemoryStore:
         """The hops leaving a party over the relations ``codes`` (all when ``None``), of
         ``scope``, valid on ``day`` with the parties they reach (a walk starts at a party
         valid that day, so it only ever leaves one), in the order of those parties."""
+        if codes is not None and len(codes) == 1 and scope is None and day is None:
+            return self._adjacency.leaving(codes[0])
         step = self._stepper(self._adjacency.out, codes, scope, day)
-        if codes is not None and len(codes) == 1:
-            return step
-        far = self._adjacency.out.far
+        one = codes is not None and len(codes) == 1
+        order = None if one else self._adjacency.out.far.__getitem__
+        kept: dict[int, Sequence[Hop]] = {}  # for this query's walks, which come back
 
         def by_far_end(number: int) -> Sequence[Hop]:
-            return step(number, far.__getitem__)
+            hops = kept.get(number)
+            if hops is None:
+                hops = kept[number] = step(number, order)
+            return hops
 
         return by_far_end
 
     def _predecessors(self, codes: Sequence[int] | None, day: dt.date | None) -> Predecessors:
         """The parties with a hop to a party, as :meth:`_successors` goes, backwards."""
+        if codes is not None and len(codes) == 1 and day is None:
+            return self._adjacency.reaching(codes[0])
         step = self._stepper(self._adjacency.into, codes, None, day)
 
         def leading_here(number: int) -> Iterator[int]:
@@ -590,11 +600,15 @@ class MemoryStore:
 
         return step
 
-    def _expand(self, nodes: tuple[int, ...], hops: tuple[tuple[int, ...], ...]) -> Iterator[Path]:
-        ids, every = self._ids, self._dataset.edges
-        names = tuple(map(ids.__getitem__, nodes))
-        for chosen in edge_choices(hops, self._relation_of):
-            yield Path(names, tuple(map(every.__getitem__, chosen)))
+    def _expand(self, nodes: tuple[int, ...], hops: tuple[tuple[int, ...], ...]) -> list[Path]:
+        every = self._dataset.edges
+        names = tuple(map(self._ids.__getitem__, nodes))
+        if len(hops) == sum(map(len, hops)):  # one edge each step
+            return [Path(names, tuple(map(every.__getitem__, chain.from_iterable(hops))))]
+        return [
+            Path(names, tuple(map(every.__getitem__, chosen)))
+            for chosen in edge_choices(hops, self._relation_of)
+        ]
 
     def _relation_of(self, edge: int) -> Relation:
         return self._dataset.edges[edge].relation
