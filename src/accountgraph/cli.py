@@ -597,6 +597,13 @@ def paths(
     metavar="SECONDS",
     help="How long a graph database server has to answer. [default: 5]",
 )
+@click.option(
+    "--read-needs-token",
+    is_flag=True,
+    default=None,
+    help="Answer only requests with a token (Authorization: Bearer …), reads included; "
+    "needs a store that keeps tokens (sqlite:///…). [default: reads are open]",
+)
 @_MAX_DATASET_BYTES_OPTION
 def serve(
     data: FilePath | None,
@@ -613,6 +620,7 @@ def serve(
     query_workers: int | None,
     workers: int,
     store_timeout: float | None,
+    read_needs_token: bool | None,
     max_dataset_bytes: int | None,
 ) -> None:
     """Serve the GraphQL API and the web page. Ctrl-C stops it.
@@ -631,6 +639,7 @@ def serve(
             port=port or settings.port,
             store_timeout=store_timeout or settings.store_timeout,
             max_dataset_bytes=max_dataset_bytes or settings.max_dataset_bytes,
+            read_needs_token=read_needs_token or settings.read_needs_token,
         ).with_limits(
             max_depth=max_query_depth,
             max_aliases=max_aliases,
@@ -643,6 +652,12 @@ def serve(
         )
         dataset = None
         if settings.store == "memory":
+            if settings.read_needs_token:
+                _fail(
+                    "--read-needs-token needs a store that keeps tokens; the memory store "
+                    "keeps none: serve --store sqlite:///path/graph.db (after accountgraph "
+                    "load --store sqlite:///path/graph.db)"
+                )
             dataset = load_dataset(settings.data, max_bytes=settings.max_dataset_bytes)
     except AccountGraphError as error:
         _fail(str(error))
@@ -655,8 +670,13 @@ def serve(
     else:
         click.echo(f"accountgraph {__version__}: the graph at {redact(settings.store)}")
     click.echo(f"Open {url}/  ·  GraphQL: {url}/graphql  ·  health: {url}/health")
+    if settings.read_needs_token:
+        click.echo("Every request needs a token (Authorization: Bearer …), reads included.")
     click.echo("Press Ctrl-C to stop.")
-    serve_api(settings, dataset, workers=workers)
+    try:
+        serve_api(settings, dataset, workers=workers)
+    except AccountGraphError as error:
+        _fail(str(error))
     click.echo("accountgraph stopped.")
 
 

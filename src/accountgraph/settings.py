@@ -50,6 +50,8 @@ class Settings:
     """Seconds a client has to send a request's line and headers (then it is dropped)."""
     body_timeout: float = 10.0
     """Seconds a client has to send a request's body (then 408)."""
+    read_needs_token: bool = False
+    """Whether reading the graph needs a token too (changing it always does)."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -109,6 +111,7 @@ class Settings:
             body_timeout=_number(
                 env, "ACCOUNTGRAPH_BODY_TIMEOUT", defaults.body_timeout, 0.1, 3600.0
             ),
+            read_needs_token=_flag(env, "ACCOUNTGRAPH_READ_NEEDS_TOKEN", defaults.read_needs_token),
         )
 
     def with_limits(self, **changes: float | None) -> Settings:
@@ -141,3 +144,18 @@ def _number(env: Mapping[str, str], key: str, default: float, low: float, high: 
     if not low <= value <= high:
         raise ConfigurationError(key, raw, f"a number from {low:g} to {high:g}")
     return value
+
+
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off")
+
+
+def _flag(env: Mapping[str, str], key: str, default: bool) -> bool:
+    raw = env.get(key)
+    if raw is None or raw == "":
+        return default
+    if raw.strip().lower() in _TRUE:
+        return True
+    if raw.strip().lower() in _FALSE:
+        return False
+    raise ConfigurationError(key, raw, f"one of {', '.join(_TRUE + _FALSE)}")

@@ -1,4 +1,5 @@
-"""The Starlette app: GraphQL at /graphql, health at /health, the web page at /."""
+"""The Starlette app: GraphQL at /graphql, health at /health, the web page at /; every
+request to the API with its bearer token checked first (:mod:`accountgraph.api.auth`)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http.base import BaseRequestProtocol
 
+from accountgraph.api.auth import BearerAuth, actor_of, renders_console
 from accountgraph.api.context import ApiContext
 from accountgraph.api.encoded import EncodedAnswers
 from accountgraph.api.headers import SecurityHeadersMiddleware
@@ -29,7 +31,8 @@ from accountgraph.api.request_json import RequestJSONError, read_json, read_json
 from accountgraph.api.schema import build_schema
 from accountgraph.api.slow_clients import BodyDeadlineMiddleware
 from accountgraph.dataset import load_dataset
-from accountgraph.errors import AccountGraphError
+from accountgraph.errors import AccountGraphError, ConfigurationError
+from accountgraph.governance.service import Governance
 from accountgraph.model import Dataset
 from accountgraph.settings import Settings
 from accountgraph.store import open_store
@@ -85,17 +88,18 @@ class GraphQLEndpoint(EncodedAnswers, GraphQL[ApiContext, None]):
         return parsed
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> ApiContext:
-        store: GraphStore = request.app.state.store
-        return ApiContext(store=store)
+        state = request.app.state
+        return ApiContext(
+            store=state.store, actor=actor_of(request.scope), service=state.governance
+        )
 
     def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
         """A browser opening ``/graphql?query=…`` (a shared link) gets the console showing
         that query, not JSON; clients that accept anything (curl) get JSON as usual."""
-        accept = request.headers.get("accept", "")
-        if request.method != "GET":
-            return False
-        return "text/html" in accept or (
-            "*/*" in accept and request.query_params.get("query") is None
+        return renders_console(
+            request.method,
+            request.headers,  # type: ignore[arg-type]
+            request.query_params,  # type: ignore[arg-type]
         )
 
     async def render_graphql_ide(self, request: Request) -> Response:
@@ -144,18 +148,30 @@ def create_app(
     """
     settings = settings or Settings.from_env()
 
+    def serve_store(app: Starlette, served: GraphStore) -> None:
+        governance = Governance(served)
+        if settings.read_needs_token and not governance.changeable:
+            raise ConfigurationError(
+                "ACCOUNTGRAPH_READ_NEEDS_TOKEN",
+                "true",
+                f"a store that keeps tokens, not {store_label(settings.store)} "
+                "(serve --store sqlite:///path/graph.db)",
+            )
+        app.state.store = served
+        app.state.governance = governance
+
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if store is not None:
-            app.state.store = store
+            serve_store(app, store)
             yield
             return
         data = dataset
         if data is None and settings.store == "memory":
             data = load_dataset(settings.data, max_bytes=settings.max_dataset_bytes)
         opened = open_store(settings.store, data, timeout=settings.store_timeout)
-        app.state.store = opened
         try:
+            serve_store(app, opened)
             yield
         finally:
             await opened.close()
@@ -176,6 +192,7 @@ def create_app(
             Middleware(SecurityHeadersMiddleware),
             Middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes),
             Middleware(BodyDeadlineMiddleware, seconds=settings.body_timeout),
+            Middleware(BearerAuth, read_needs_token=settings.read_needs_token),
         ],
         lifespan=lifespan,
     )

@@ -4,6 +4,8 @@ its answer; and (with :class:`~accountgraph.api.schema.AccountGraphSchema`) its 
 Costly operations on the embedded store run in worker processes
 (:mod:`accountgraph.api.workers`), so that the event loop stays free for every other
 client, unless the very same request was answered quickly before (:class:`QuickRequests`).
+A mutation never does: it changes the graph of the process serving, where every later
+read sees it.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from strawberry.extensions import SchemaExtension
 
 from accountgraph.api.context import ApiContext
 from accountgraph.api.cost import CostModel
+from accountgraph.api.documents import is_mutation
 from accountgraph.api.refusals import encode_json, too_costly, too_large
 from accountgraph.api.workers import Job, QueryWorkers
 from accountgraph.settings import QueryLimits
@@ -103,7 +106,12 @@ class QueryBudget(SchemaExtension):
             yield
             return
         store = context.context.store if isinstance(context.context, ApiContext) else None
-        if cost is not None and cost >= WORKER_COST and schema.workers.serves(store):
+        if (
+            cost is not None
+            and cost >= WORKER_COST
+            and schema.workers.serves(store)
+            and not is_mutation(document, context.operation_name)
+        ):
             key = request_key(context.query or "", context.operation_name, context.variables)
             if key not in schema.quick:
                 job = Job(context.query or "", context.variables, context.operation_name)

@@ -1,15 +1,19 @@
-"""What every resolver gets: the store, a party loader, and errors to report beside data."""
+"""What every resolver gets: the store, who is asking, the governance service over the
+store, a party loader, and errors to report beside data."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 
 from graphql import GraphQLError
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
-from accountgraph.errors import UnknownPartyError
+from accountgraph.api.change_errors import change_error_extensions
+from accountgraph.errors import ChangeError, UnknownPartyError
+from accountgraph.governance.service import Governance
+from accountgraph.governance.tokens import Actor
 from accountgraph.model import Party
 from accountgraph.store.base import GraphStore
 
@@ -19,10 +23,18 @@ class ApiContext:
     """Built once per request, so the loader's cache lives exactly as long as the request."""
 
     store: GraphStore
+    actor: Actor | None = None
+    """Who is asking: the bearer token's actor (``None``: no token)."""
+    service: InitVar[Governance | None] = None
+    """The app's governance service (one per app, so that its approvals queue in one
+    line); a new one over ``store`` when not given."""
+    governance: Governance = field(init=False)
     parties: DataLoader[str, Party | None] = field(init=False)
     reported: list[GraphQLError] = field(default_factory=list)
 
-    def __post_init__(self) -> None:
+    def __post_init__(self, service: Governance | None) -> None:
+        self.governance = service if service is not None else Governance(self.store)
+
         async def load(ids: Sequence[str]) -> list[Party | None]:
             return await self.store.get_parties(list(ids))
 
@@ -43,6 +55,8 @@ class ApiContext:
     def report(self, info: Info[ApiContext, None], error: Exception) -> None:
         """Add ``error`` to the response's errors while the field still answers (null, [])."""
         extensions: dict[str, object] = {"code": type(error).__name__}
+        if isinstance(error, ChangeError):
+            extensions = change_error_extensions(error)
         if isinstance(error, UnknownPartyError):
             extensions["suggestions"] = error.suggestions
         self.reported.append(

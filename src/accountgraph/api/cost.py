@@ -19,7 +19,12 @@ the usual introspection query returns).
 
 ``search`` is the work a field does beyond the values it returns: ``first × maxDepth``
 for a path query, :data:`TRANSITIVE_REACH` for ``accountableTo(transitive: true)`` and
-``holdsAccountable(transitive: true)``, :data:`AUDIT_COST` for an audit of the graph.
+``holdsAccountable(transitive: true)``, :data:`AUDIT_COST` for an audit of the graph,
+:data:`DIFF_COST` for a change set's ``diff`` (worked out on the whole graph),
+:data:`HISTORY_COST` for a party's ``history`` (a look-up in the log) and
+:data:`CHANGE_COST` for each mutation (a change set checked against the whole graph and
+the rule book). ``changeSets`` pages hold ``first`` change sets (at most
+:data:`MAX_CHANGE_SET_PAGE`).
 
 ``{ dataset { name } }`` costs 1 × (1 + 1) = 2; ``{ party(id: "ceb") { edges { to { id }
 } } }`` costs 1 × (1 + 10 × (1 + 1 × (1 + 1))) = 31.
@@ -90,6 +95,16 @@ ASSUMED_SIZES: Mapping[str, int] = {
     "Finding.parties": 5,
     "Finding.partyIds": 5,
     "Finding.sections": 5,
+    "Party.history": 10,
+    "ChangeSet.operations": 10,
+    "ChangeSet.partyIds": 5,
+    "GraphChanges.parties": 10,
+    "GraphChanges.edges": 10,
+    "GraphChanges.duties": 10,
+    "PartyRecord.aliases": 5,
+    "PartyRecord.facts": 5,
+    "EdgeRecord.sources": 3,
+    "Refusal.parties": 5,
 }
 """Assumed lengths of the lists that grow with the data (WIPO's graph: a party has at most
 13 edges out, 9 in, 10 duties; a body 2 members)."""
@@ -103,7 +118,20 @@ TRANSITIVE_REACH = 25
 AUDIT_COST = 1_000
 """The work of an audit: every integrity check over the whole graph."""
 
+DIFF_COST = 500
+"""The work of a change set's ``diff``: its operations done on a copy of the whole graph."""
+
+HISTORY_COST = 10
+"""The work of a party's ``history``: a look-up in the log."""
+
+CHANGE_COST = 1_000
+"""The work of a mutation: a change set checked against the whole graph and the rule book."""
+
+MAX_CHANGE_SET_PAGE = 100
+"""The most change sets a ``changeSets`` page holds (as the API caps it)."""
+
 _PATH_QUERIES = frozenset({"accountabilityChains", "delegationEnds", "paths"})
+_BOUNDED_FRAGMENTS = frozenset({"Path", "PartyConnection", "ChangeSetConnection"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,7 +294,7 @@ class _Pricing:
         on = self.type_of(definition.type_condition)
         if on is None:
             return 0
-        key = (name, bound if on.name in ("Path", "PartyConnection") else None)
+        key = (name, bound if on.name in _BOUNDED_FRAGMENTS else None)
         found = self.priced.get(key)
         if found is not None:
             return found
@@ -302,8 +330,18 @@ class _Pricing:
             return _Price(first, first * depth, depth)
         if key == "Query.audit":
             return _Price(1, AUDIT_COST)
+        if key == "Query.changeSets":
+            return _Price(1, bound=self.integer(node, field, "first", MAX_CHANGE_SET_PAGE))
+        if parent is self.model.schema.mutation_type:
+            return _Price(1, CHANGE_COST)
+        if key == "ChangeSet.diff":
+            return _Price(1, DIFF_COST)
+        if key == "Party.history":
+            return _Price(self.model.list_size(key), HISTORY_COST)
         if key == "PartyConnection.edges":
             return _Price(MAX_PAGE if bound is None else bound)
+        if key == "ChangeSetConnection.edges":
+            return _Price(MAX_CHANGE_SET_PAGE if bound is None else bound)
         if key == "Path.nodes":
             return _Price((MAX_DEPTH if bound is None else bound) + 1)
         if key in ("Path.edges", "Path.explanation"):

@@ -25,6 +25,8 @@ from graphql import (
     DocumentNode,
     GraphQLError,
     GraphQLSchema,
+    OperationType,
+    get_operation_ast,
     parse,
     specified_rules,
 )
@@ -111,6 +113,12 @@ class CachedDocuments(SchemaExtension):
         if cache is not None and context.query and document is not None:
             context.pre_execution_errors = cache.validate(context.query, document)
         yield
+
+
+def is_mutation(document: DocumentNode, operation_name: str | None) -> bool:
+    """Whether the operation ``operation_name`` of ``document`` changes the graph."""
+    operation = get_operation_ast(document, operation_name)
+    return operation is not None and operation.operation is OperationType.MUTATION
 
 
 def _cache_of(schema: object) -> DocumentCache | None:

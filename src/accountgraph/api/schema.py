@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import inspect
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from functools import partial
 from typing import Annotated, Any
@@ -16,11 +17,13 @@ from strawberry.types import ExecutionContext, ExecutionResult
 from accountgraph import model
 from accountgraph.api.audit import Audit, run_audit
 from accountgraph.api.budget import Budgeted, QueryBudget, QuickRequests
+from accountgraph.api.change_errors import ChangeErrorCodes
 from accountgraph.api.context import ApiContext, Info_
 from accountgraph.api.cost import CostModel
 from accountgraph.api.document_limits import document_limits_rule
-from accountgraph.api.documents import CachedDocuments, DocumentCache
+from accountgraph.api.documents import CachedDocuments, DocumentCache, is_mutation
 from accountgraph.api.fast_resolvers import install_fast_resolvers
+from accountgraph.api.governance import GovernanceQuery, Mutation
 from accountgraph.api.pagination import (
     PageInfo,
     PartyConnection,
@@ -115,8 +118,11 @@ DEPTH_HELP = f"Longest path followed, 1 to {MAX_DEPTH}."
 FIRST_PATHS_HELP = f"Most paths returned, 1 to {MAX_PATHS}."
 
 
-@strawberry.type(description="Questions about the accountability graph.")
-class Query:
+@strawberry.type(
+    description="Questions about the accountability graph, and about the change sets and "
+    "the log that changed it."
+)
+class Query(GovernanceQuery):
     @strawberry.field(description="One party by id; null (with an error naming it) if unknown.")
     async def party(
         self,
@@ -317,6 +323,9 @@ def _mask_unexpected(error: GraphQLError) -> bool:
     return original is not None and not isinstance(original, AccountGraphError | GraphQLError)
 
 
+_EXECUTE = inspect.signature(strawberry.Schema.execute)
+
+
 class AccountGraphSchema(Budgeted, strawberry.Schema):
     """The schema, holding every request to ``limits``: the document parsed and validated
     once per text (``documents``), its shape checked by ``document_rule`` as it is
@@ -342,7 +351,12 @@ class AccountGraphSchema(Budgeted, strawberry.Schema):
 
     async def execute(self, *args: Any, **kwargs: Any) -> ExecutionResult:
         """Execute as strawberry does, within the time budget: past it, the work is
-        cancelled and the answer is an error saying so."""
+        cancelled and the answer is an error saying so. A mutation has no time budget: a
+        change is applied whole or not at all, never stopped half-way to answer sooner."""
+        asked = _EXECUTE.bind(self, *args, **kwargs).arguments
+        query, operation_name = asked.get("query"), asked.get("operation_name")
+        if isinstance(query, str) and self._writes(query, operation_name):
+            return await super().execute(*args, **kwargs)
         budget = asyncio.timeout(self.limits.timeout)
         try:
             async with budget:
@@ -351,6 +365,13 @@ class AccountGraphSchema(Budgeted, strawberry.Schema):
             if not budget.expired():
                 raise
             return ExecutionResult(data=None, errors=[out_of_time(self.limits.timeout)])
+
+    def _writes(self, query: str, operation_name: str | None) -> bool:
+        try:
+            document = self.documents.parse(query)
+        except GraphQLError:
+            return False  # answered as a syntax error when it runs
+        return is_mutation(document, operation_name)
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
@@ -366,10 +387,12 @@ def build_schema(limits: QueryLimits | None = None) -> AccountGraphSchema:
     return AccountGraphSchema(
         limits=limits,
         query=Query,
+        mutation=Mutation,
         types=[Actor, Body],
         scalar_overrides=SCALAR_OVERRIDES,
         extensions=[
             ReportedErrors,
+            ChangeErrorCodes,
             partial(
                 MaskErrors,
                 should_mask_error=_mask_unexpected,

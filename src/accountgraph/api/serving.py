@@ -3,7 +3,9 @@
 The embedded store is built before the server starts and its objects are moved out of the
 garbage collector's reach (:func:`freeze_loaded`): a graph of a million parties is tens of
 millions of objects, and a full collection walking them all would pause every request for
-a second. Nothing in it is ever freed, so nothing is lost.
+a second. Nothing in it is ever freed, so nothing is lost. The SQLite store's graph is
+built from its file the same way; each process then keeps it current by itself, replaying
+the log entries another process appended (the file says when there are some).
 
 Then, still before any thread or event loop exists, it forks the zygote that forks the
 query workers (:class:`~accountgraph.api.workers.WorkerZygote`): they share the graph too.
@@ -39,6 +41,8 @@ from accountgraph.settings import Settings
 from accountgraph.store import open_store
 from accountgraph.store.base import GraphStore
 from accountgraph.store.memory import MemoryStore
+from accountgraph.store.sqlite import SqliteStore
+from accountgraph.store.urls import SQLITE_SCHEMES, scheme_of
 
 
 def freeze_loaded() -> None:
@@ -52,15 +56,16 @@ def serve(settings: Settings, dataset: Dataset | None = None, *, workers: int = 
     """Serve the API on ``settings.host:settings.port`` until interrupted.
 
     Args:
-        settings: what to serve and how (``settings.store``: ``memory`` or a URL).
+        settings: what to serve and how (``settings.store``: ``memory``, ``sqlite:///…``
+            or a graph database URL).
         dataset: the dataset for the embedded store (required when it is the store).
         workers: processes answering requests; above one they share the loaded graph.
     """
     store: GraphStore | None = None
-    if settings.store == "memory":
-        store = open_store("memory", dataset)
-        if isinstance(store, MemoryStore):
-            store.prepare()  # its lazy indexes, built before the freeze and the forks
+    if settings.store == "memory" or scheme_of(settings.store) in SQLITE_SCHEMES:
+        store = open_store(settings.store, dataset)
+        if isinstance(store, MemoryStore | SqliteStore):
+            store.prepare()  # its graph and lazy indexes, built before the freeze and forks
         freeze_loaded()
     app = create_app(settings, dataset=dataset, store=store)
     if isinstance(store, MemoryStore) and settings.limits.workers > 0:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Mapping
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry import Private
@@ -14,6 +14,9 @@ from accountgraph import model, security_responsibility
 from accountgraph.api.context import Info_
 from accountgraph.errors import QueryLimitError, UnknownPartyError
 from accountgraph.explain import explain_path
+
+if TYPE_CHECKING:
+    from accountgraph.api.change_sets import PartyHistoryEntry
 
 PartyKind = strawberry.enum(
     model.PartyKind,
@@ -395,6 +398,21 @@ class Party:
             self.domain.id, direction or model.Direction.OUT, relations, as_of=self.as_of
         )
         return [Edge(domain=e, as_of=self.as_of) for e in found]
+
+    @strawberry.field(
+        description="The log entries that changed this party, oldest first: each applied "
+        "change set, and what it changed for this party (its record, its edges either way, "
+        "its duties). Empty on the memory store, which keeps no log."
+    )
+    async def history(
+        self, info: Info_
+    ) -> list[Annotated[PartyHistoryEntry, strawberry.lazy("accountgraph.api.change_sets")]]:
+        from accountgraph.api.change_sets import history_of  # it builds on the types here
+
+        governance = info.context.governance
+        if not governance.changeable:
+            return []
+        return history_of(self.domain.id, await governance.log(party_id=self.domain.id))
 
 
 @strawberry.type(description="An office, role, group or government.")

@@ -7,7 +7,9 @@
   (:func:`accountgraph.chart.graph_document`). Without ``as_of``, a dated dataset is
   drawn as it stands today (as the API answers), an undated one whole. Laid out once per
   dataset version and day, kept in a small cache keyed by the dataset's name, a hash of
-  its content and the day; answered gzipped when the browser accepts it, with an ETag.
+  its content, the log head of a store that can be changed (so a change applied is drawn
+  at once, and its ETag differs) and the day; answered gzipped when the browser accepts
+  it, with an ETag.
 - ``GET /api/export?format=F&as_of=YYYY-MM-DD&lang=en|zh``: the graph as a file, one of
   :data:`accountgraph.export.FORMATS`, offered as a download.
 """
@@ -31,6 +33,8 @@ from accountgraph.chart import dated, graph_document
 from accountgraph.dates import parse_day
 from accountgraph.errors import AccountGraphError, StoreUnavailableError
 from accountgraph.export import EXTENSIONS, FORMATS, MEDIA_TYPES, ExportError, export
+from accountgraph.governance.changeable import ChangeableStore
+from accountgraph.governance.log import LogHead
 from accountgraph.layout import Layout, layout
 from accountgraph.model import LANGUAGES, Dataset
 from accountgraph.model_json import edge_json, party_json, responsibility_json
@@ -75,7 +79,8 @@ def content_hash(dataset: Dataset) -> str:
 
 
 class GraphCache:
-    """Laid-out graphs by (dataset name, content hash, day), the most recent few."""
+    """Laid-out graphs by (dataset name, version, day), the most recent few; the version
+    is the content hash, and the log head of a store that can be changed."""
 
     def __init__(self, size: int = CACHE_SIZE) -> None:
         self._size = size
@@ -96,10 +101,15 @@ class GraphCache:
             self._hashes.popitem(last=False)
         return digest
 
-    async def get(self, whole: Dataset, day: dt.date | None) -> DrawnGraph:
-        """``whole`` as of ``day`` (all of it when ``None``), laid out."""
+    async def get(
+        self, whole: Dataset, day: dt.date | None, head: LogHead | None = None
+    ) -> DrawnGraph:
+        """``whole`` as of ``day`` (all of it when ``None``), laid out; ``head`` is the
+        log head ``whole`` reflects, on a store that can be changed."""
         async with self._lock:
             version = await run_in_threadpool(self.version, whole)
+            if head is not None:
+                version = f"{version}-log-{head.position}-{head.hash[:16]}"
             key = (whole.name, version, day)
             found = self._graphs.get(key)
             if found is not None:
@@ -162,6 +172,9 @@ class _PageRoutes:
 
     async def drawn(self, request: Request) -> DrawnGraph:
         store: GraphStore = request.app.state.store
+        if isinstance(store, ChangeableStore):
+            whole, head = await store.live()
+            return await self.cache.get(whole, _day(request, whole), head)
         whole = await store.snapshot()
         return await self.cache.get(whole, _day(request, whole))
 
