@@ -86,6 +86,8 @@ growing."""
 
 _NOWHERE: Distances = dict[int, int]().get
 _NEIGHBOUR = itemgetter(0)
+_LENGTH = itemgetter(0)
+_PATHS = itemgetter(1)
 
 
 class HeldDistances(list[int | None]):
@@ -129,14 +131,14 @@ def paths_to(
     def bounds(length: int) -> tuple[Distances, int]:
         nonlocal met, held
         grown = False
-        while not (ahead.closed or behind.closed):
+        while not (ahead.closed or behind.closed or search.exhausted):
             radii = ahead.radius + behind.radius
             smaller = ahead if len(ahead.frontier) <= len(behind.frontier) else behind
             # One level more than a path of this length needs: then a path no longer
             # than it passes through a party of both balls, and until one exists there
             # is none.
-            if radii >= length and not (
-                met and radii < max_depth and len(smaller.frontier) <= SMALL_FRONTIER
+            if radii >= length and (
+                radii >= max_depth or (met and len(smaller.frontier) > SMALL_FRONTIER)
             ):
                 break
             met = smaller.grow(behind if smaller is ahead else ahead) or met
@@ -180,9 +182,12 @@ def paths_to_ends(
     def bounds(length: int) -> tuple[Distances, int]:
         nonlocal nearest_end, held
         grown = False
-        while not region.closed and (
+        while not (region.closed or search.exhausted) and (
             region.radius < length
-            or (region.radius < max_depth and len(region.frontier) <= SMALL_FRONTIER)
+            or (
+                region.radius < max_depth
+                and (nearest_end is None or len(region.frontier) <= SMALL_FRONTIER)
+            )
         ):
             region.grow()
             grown = True
@@ -220,18 +225,17 @@ def _listed(
         length = max(length, least)
         if length > max_depth:
             break
-        onwards = search.walk(start, to_go, length, length, found, max_paths, expand)
-        following = reach + 1 if onwards is None else min(onwards, reach + 1)
         longest = min(reach, max_depth)
-        if ahead and following <= longest and len(found) < max_paths and not search.exhausted:
-            whole, onwards = search.walk_ahead(
-                start, to_go, following, longest, found, max_paths, expand
+        if ahead and length < longest:
+            whole, onwards = search.walk(
+                start, to_go, length, longest, found, max_paths, expand, AHEAD_STEPS
             )
             if whole:
-                following = reach + 1 if onwards is None else min(onwards, reach + 1)
-            else:
-                ahead = False
-        length = following
+                length = reach + 1 if onwards is None else min(onwards, reach + 1)
+                continue
+            ahead = False
+        _whole, onwards = search.walk(start, to_go, length, length, found, max_paths, expand)
+        length = reach + 1 if onwards is None else min(onwards, reach + 1)
     return found[:max_paths]
 
 
@@ -281,48 +285,23 @@ class _Search:
         found: list[P],
         max_paths: int,
         expand: Expand[P],
-    ) -> int | None:
-        """Append to ``found`` the paths from ``shortest`` to ``longest`` hops long, in
-        order, up to ``max_paths`` in all — a prefix of them if the budget runs out
-        while there is more than one such length.
-
-        Returns the next length worth trying past ``longest``, ``None`` if no branch
-        reached past it.
-        """
-        _whole, onwards = self._walk(start, to_go, shortest, longest, found, max_paths, expand)
-        return onwards
-
-    def walk_ahead(
-        self,
-        start: int,
-        to_go: Distances,
-        shortest: int,
-        longest: int,
-        found: list[P],
-        max_paths: int,
-        expand: Expand[P],
-    ) -> tuple[bool, int | None]:
-        """As :meth:`walk` over several lengths, within :data:`AHEAD_STEPS`: whether it
-        finished (``found`` is left as it was if not) and the next length worth trying."""
-        return self._walk(start, to_go, shortest, longest, found, max_paths, expand, AHEAD_STEPS)
-
-    def _walk(
-        self,
-        start: int,
-        to_go: Distances,
-        shortest: int,
-        longest: int,
-        found: list[P],
-        max_paths: int,
-        expand: Expand[P],
         allowance: int | None = None,
     ) -> tuple[bool, int | None]:
+        """Append to ``found`` the paths from ``shortest`` to ``longest`` hops long, in
+        order, up to ``max_paths`` in all, looking at no more than ``allowance`` hops.
+
+        Returns whether the walk finished within its steps — if not, ``found`` holds a
+        prefix of those paths when they are of one length, and is left as it was when
+        they are of several — and the next length worth trying past ``longest``
+        (``None`` if no branch reached past it).
+        """
         successors = self._successors
         budget = self._steps_left if allowance is None else min(allowance, self._steps_left)
         steps = budget
         wanted = max_paths - len(found)
-        lengths = longest - shortest + 1
-        by_length: list[list[P]] = [[] for _ in range(lengths)]
+        several = longest > shortest
+        counts = [0] * (longest - shortest + 1)  # paths found of each length
+        got: list[tuple[int, Sequence[P]]] = []  # and each node sequence's, by length
         nodes = [start]
         on_path = {start}
         taken: list[tuple[int, ...]] = []
@@ -344,9 +323,11 @@ class _Search:
                     continue
                 if remaining == 0:
                     if depth >= shortest:
+                        paths = expand((*nodes, neighbour), (*taken, edges))
+                        got.append((depth, paths))
                         place = depth - shortest
-                        by_length[place] += expand((*nodes, neighbour), (*taken, edges))
-                        if sum(map(len, by_length[: place + 1])) >= wanted:
+                        counts[place] += len(paths)
+                        if sum(counts[: place + 1]) >= wanted:
                             # Any path of this length found from here on comes after
                             # those found so far.
                             longest = depth - 1
@@ -370,8 +351,10 @@ class _Search:
                 break
         self._steps_left -= budget - steps
         whole = steps >= 0
-        if whole or lengths == 1:
-            found += itertools.islice(itertools.chain.from_iterable(by_length), wanted)
+        if whole or not several:
+            if several:
+                got.sort(key=_LENGTH)
+            found += itertools.islice(itertools.chain.from_iterable(map(_PATHS, got)), wanted)
         return whole, onwards
 
 

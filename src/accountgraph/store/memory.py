@@ -600,11 +600,12 @@ class MemoryStore:
 
         return step
 
-    def _expand(self, nodes: tuple[int, ...], hops: tuple[tuple[int, ...], ...]) -> list[Path]:
+    def _expand(self, nodes: tuple[int, ...], hops: tuple[tuple[int, ...], ...]) -> Sequence[Path]:
         every = self._dataset.edges
         names = tuple(map(self._ids.__getitem__, nodes))
-        if len(hops) == sum(map(len, hops)):  # one edge each step
-            return [Path(names, tuple(map(every.__getitem__, chain.from_iterable(hops))))]
+        edges = tuple(map(every.__getitem__, chain.from_iterable(hops)))
+        if len(edges) == len(hops):  # one edge each step
+            return (Path(names, edges),)
         return [
             Path(names, tuple(map(every.__getitem__, chosen)))
             for chosen in edge_choices(hops, self._relation_of)
