@@ -256,10 +256,12 @@ def edge_choices(
 
 
 class _Search:
-    """One query's traversal: its successors and the budget left."""
+    """One query's traversal: its successors, the hops the balls have followed (which
+    the walks come back to) and the budget left."""
 
     def __init__(self, successors: Successors, step_budget: int) -> None:
         self._successors = successors
+        self._kept: dict[int, Sequence[Hop]] = {}
         self._steps_left = step_budget
 
     @property
@@ -270,7 +272,8 @@ class _Search:
         self._steps_left -= steps
 
     def onwards(self, party: int) -> Iterable[int]:
-        return map(_NEIGHBOUR, self._successors(party))
+        hops = self._kept[party] = tuple(self._successors(party))
+        return map(_NEIGHBOUR, hops)
 
     def leads_on(self, party: int) -> bool:
         """Whether ``party`` has a hop onwards."""
@@ -295,7 +298,7 @@ class _Search:
         they are of several — and the next length worth trying past ``longest``
         (``None`` if no branch reached past it).
         """
-        successors = self._successors
+        successors, kept = self._successors, self._kept
         budget = self._steps_left if allowance is None else min(allowance, self._steps_left)
         steps = budget
         wanted = max_paths - len(found)
@@ -305,7 +308,8 @@ class _Search:
         nodes = [start]
         on_path = {start}
         taken: list[tuple[int, ...]] = []
-        stack = [iter(successors(start))]
+        hops = kept.get(start)
+        stack = [iter(successors(start) if hops is None else hops)]
         onwards: int | None = None
         while stack:
             depth = len(nodes)
@@ -339,7 +343,8 @@ class _Search:
                 nodes.append(neighbour)
                 on_path.add(neighbour)
                 taken.append(edges)
-                stack.append(iter(successors(neighbour)))
+                hops = kept.get(neighbour)
+                stack.append(iter(successors(neighbour) if hops is None else hops))
                 break
             else:
                 stack.pop()
