@@ -128,11 +128,66 @@ def _read_csv_fast(section: str, text: Iterator[str], builder: DatasetBuilder) -
         _read_edges_fast(reader, columns, rows, builder)
         return
     add = builder.add
+    if section == "parties":
+        plain = _PlainParties(columns)
+        while batch := list(islice(reader, _BATCH)):
+            if not plain.add(batch, builder):
+                for row in batch:
+                    if len(row) > width:
+                        raise FastPathDoubt
+                    if row:
+                        add(section, read(row)[0])
+        return
     for row in reader:
         if len(row) > width:
             raise FastPathDoubt
         if row:
             add(section, read(row)[0])
+
+
+class _PlainParties:
+    """Party rows under one header handed to the builder column-wise, a batch at a time,
+    when every row of the batch has all its cells and nothing but an id, a kind, names and
+    whether it is apex."""
+
+    def __init__(self, columns: list[Column]) -> None:
+        keys = [column.key for column in columns]
+        self._width = len(columns)
+        self._id = itemgetter(keys.index("id"))
+        self._kind = itemgetter(keys.index("kind"))
+        names = [i for i, column in enumerate(columns) if column.key == "name"]
+        self._names = [itemgetter(i) for i in names]
+        self._langs = tuple(str(columns[i].lang) for i in names)
+        self._apex = itemgetter(keys.index("apex")) if "apex" in keys else None
+        core = {"id", "kind", "name", "apex"}
+        self._others = [itemgetter(i) for i, key in enumerate(keys) if key not in core]
+
+    def add(self, batch: list[list[str]], builder: DatasetBuilder) -> bool:
+        """Hands ``batch`` over if it is plain; whether it was."""
+        if set(map(len, batch)) != {self._width}:
+            return False
+        if any(any(map(other, batch)) for other in self._others):
+            return False
+        count = len(batch)
+        apexes: list[bool] = [False] * count
+        if self._apex is not None:
+            cells = list(map(self._apex, batch))
+            if not set(cells) <= _APEX.keys():
+                return False
+            apexes = list(map(_APEX.__getitem__, cells))
+        langs = self._langs
+        names = [
+            dict(zip(langs, texts, strict=True))
+            if all(texts)
+            else {lang: text for lang, text in zip(langs, texts, strict=True) if text}
+            for texts in zip(*[map(name, batch) for name in self._names], strict=True)
+        ]
+        ids = list(map(self._id, batch))
+        builder.add_parties(ids, list(map(self._kind, batch)), names, apexes)
+        return True
+
+
+_APEX = {"": False, "true": True, "false": False}
 
 
 def _read_edges_fast(

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left, bisect_right
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterator, Sequence
 from itertools import accumulate, repeat
 from operator import add
@@ -68,15 +69,17 @@ class SearchIndex:
         """Where each party's text starts; the last entry is one past the end."""
         self._parties = len(self._starts) - 1
         self._blob = blob + bytes(_WINDOW)
-        self._blocks: dict[int, array[int]] = {}
+        blocks: defaultdict[int, list[int]] = defaultdict(list)
+        add_to = blocks.__getitem__
         for block in range((self._parties + BLOCK - 1) // BLOCK):
             low = self._starts[block * BLOCK]
             high = self._starts[min(self._parties, (block + 1) * BLOCK)]
-            for window in _windows(self._blob, low, high):
-                entries = self._blocks.get(window)
-                if entries is None:
-                    entries = self._blocks[window] = array("i")
-                entries.append(block)
+            windows = _windows(self._blob, low, high)
+            deque(map(list.append, map(add_to, windows), repeat(block)), maxlen=0)
+        self._blocks: dict[int, array[int]] = dict(
+            zip(blocks.keys(), map(array, repeat("i"), blocks.values()), strict=True)
+        )
+        del blocks
         self._by_prefix: dict[bytes, list[int]] | None = None
 
     def matches(self, needle: str, start: int = 0) -> Iterator[int]:
