@@ -19,10 +19,11 @@ measured in the same run on the same graph, and their ratio:
 Each figure is the median over ``--repeat`` rounds of one call's time in a round of
 calls lasting a few milliseconds, so that a query of microseconds is not lost in the
 clock's and the loop's own cost (one call a round for the count of a new needle: the
-store keeps counts).
+store keeps counts); a query's rounds and its baseline's are taken in turn, so that
+both meet the same load on a shared machine.
 
 Loopback only, nothing written; at a million parties it takes a few minutes and about
-4 GiB, most of it networkx's graph (built last, after the store's memory is measured).
+4 GiB, most of it networkx's graph (built once the store's memory is measured).
 ``main(argv)`` returns the rows it prints, for ``bench/run``.
 """
 
@@ -78,25 +79,40 @@ ROUND_SECONDS = 0.005
 """How long one round of calls of a query lasts, at least."""
 
 
-def median_seconds(repeat: int, run: Callable[[], object], *, rounds_of_one: bool = False) -> float:
-    """The median over ``repeat`` rounds of one call's time in a round of calls (of one
-    call each, for a query whose answer would come from a cache the second time)."""
-    calls = 1
-    while not rounds_of_one:  # as many calls as make a round last ROUND_SECONDS
-        started = time.perf_counter()
-        for _ in range(calls):
-            run()
-        elapsed = time.perf_counter() - started
-        if elapsed >= ROUND_SECONDS:
-            break
-        calls = max(calls * 2, int(calls * ROUND_SECONDS / max(elapsed, 1e-9)) + 1)
-    times = []
+def paired_medians(
+    repeat: int,
+    run: Callable[[], object],
+    baseline: Callable[[], object],
+    *,
+    rounds_of_one: bool = False,
+) -> tuple[float, float]:
+    """The medians over ``repeat`` rounds of one call's time of ``run`` and of
+    ``baseline`` in a round of calls, their rounds taken in turn so that both meet the
+    same load on the machine (rounds of one call of ``run`` for a query whose answer
+    would come from a cache the second time)."""
+    run_calls = 1 if rounds_of_one else _calls_per_round(run)
+    baseline_calls = _calls_per_round(baseline)
+    runs, baselines = [], []
     for _ in range(repeat):
-        started = time.perf_counter()
-        for _ in range(calls):
-            run()
-        times.append((time.perf_counter() - started) / calls)
-    return statistics.median(times)
+        runs.append(_round(run, run_calls))
+        baselines.append(_round(baseline, baseline_calls))
+    return statistics.median(runs), statistics.median(baselines)
+
+
+def _calls_per_round(run: Callable[[], object]) -> int:
+    """As many calls of ``run`` as take ROUND_SECONDS."""
+    calls = 1
+    while (elapsed := _round(run, calls) * calls) < ROUND_SECONDS:
+        calls = max(calls * 2, int(calls * ROUND_SECONDS / max(elapsed, 1e-9)) + 1)
+    return calls
+
+
+def _round(run: Callable[[], object], calls: int) -> float:
+    """One call's time in a round of ``calls`` calls of ``run``."""
+    started = time.perf_counter()
+    for _ in range(calls):
+        run()
+    return (time.perf_counter() - started) / calls
 
 
 def at_once(query: Awaitable[Any]) -> Any:
@@ -206,15 +222,12 @@ def main(argv: Sequence[str] | None = None) -> list[Row]:
         ),
         ("did you mean, unknown id 'p4242x'", lambda: store.suggest_ids("p4242x")),
     ]
-    answers: dict[str, Any] = {}
-    timings: dict[str, float] = {}
-    for name, query in queries:
-        answers[name] = at_once(query())
-        one = name == NEW_NEEDLES
-        timings[name] = median_seconds(repeat, partial(_ask, query), rounds_of_one=one)
+    answers = {name: at_once(query()) for name, query in queries}
 
-    # The baselines, last: networkx's graph is far larger than the store.
+    # The baselines' graph, once the store's memory is measured: it is far larger.
     nx_built, graph = seconds(lambda: _digraph(dataset))
+    gc.collect()
+    gc.freeze()  # as the store is: no full collection of it in the middle of a round
     rows.append(row("build the store", built, "s", nx_built, "networkx DiGraph build"))
     rows.append(
         row(
@@ -225,17 +238,18 @@ def main(argv: Sequence[str] | None = None) -> list[Row]:
             "networkx DiGraph build",
         )
     )
-    shortest = median_seconds(repeat, lambda: nx.shortest_path(graph, leaf, "p0"))
-    for name, _ in queries:
+    for name, query in queries:
+        baseline: Callable[[], object]
         if name in MANY_PATHS:
-            base, base_what = _many_paths_baseline(graph, answers[name], repeat)
+            baseline, base_what = _many_paths_baseline(graph, answers[name])
         else:
             start, end = _ends(answers[name], leaf, "p0")
-            base = shortest
-            if (start, end) != (leaf, "p0"):
-                base = median_seconds(repeat, partial(nx.shortest_path, graph, start, end))
+            baseline = partial(nx.shortest_path, graph, start, end)
             base_what = f"nx shortest_path {start} -> {end}"
-        rows.append(row(name, timings[name] * 1e3, "ms", base * 1e3, base_what))
+        figure, base = paired_medians(
+            repeat, partial(_ask, query), baseline, rounds_of_one=name == NEW_NEEDLES
+        )
+        rows.append(row(name, figure * 1e3, "ms", base * 1e3, base_what))
     print_table(f"embedded store, {parties} parties, {len(dataset.edges)} edges", rows)
     gc.unfreeze()  # for whatever bench/run measures next in this process
     return rows
@@ -255,10 +269,10 @@ def _digraph(dataset: Dataset) -> Any:
     return graph
 
 
-def _many_paths_baseline(graph: Any, answer: list[GraphPath], repeat: int) -> tuple[float, str]:
+def _many_paths_baseline(graph: Any, answer: list[GraphPath]) -> tuple[Callable[[], object], str]:
     """networkx finding as many paths as ``answer`` holds, between the same ends: one
     ``shortest_path`` per end reached once, ``shortest_simple_paths`` for as many as
-    reach an end more than once."""
+    reach an end more than once; and what it is."""
     wanted = Counter((path.start, path.end) for path in answer)
 
     def find() -> None:
@@ -271,7 +285,7 @@ def _many_paths_baseline(graph: Any, answer: list[GraphPath], repeat: int) -> tu
     starts = sorted({start for start, _ in wanted})
     how = "shortest_path each" if max(wanted.values()) == 1 else "shortest_simple_paths"
     what = f"nx: {len(answer)} paths from {', '.join(starts)} to the same ends ({how})"
-    return median_seconds(repeat, find), what
+    return find, what
 
 
 def _ends(answer: Any, leaf: str, root: str) -> tuple[str, str]:
