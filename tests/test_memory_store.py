@@ -24,6 +24,7 @@ from accountgraph.model import (
     Text,
 )
 from accountgraph.store import GraphStore, open_store
+from accountgraph.store._paths import AHEAD_STEPS
 from accountgraph.store._search_index import BLOCK
 from accountgraph.store.memory import MemoryStore
 from accountgraph.suggest import SUGGESTION_POOL
@@ -122,6 +123,16 @@ def test_an_exhausted_budget_still_answers_a_prefix_in_order(budget: int) -> Non
     )
     assert cut == everything[: len(cut)]
     assert len(cut) < len(everything)
+
+
+def test_a_walk_over_several_lengths_past_its_steps_gives_way_to_one_length_at_a_time() -> None:
+    data = complete(8)
+    everything = asyncio.run(MemoryStore(data).paths("n0", "n7", max_depth=7, max_paths=1000))
+    cut = asyncio.run(
+        MemoryStore(data, step_budget=AHEAD_STEPS).paths("n0", "n7", max_depth=7, max_paths=1000)
+    )
+    assert len(cut) < len(everything)  # so the walk over every length ran out of steps
+    assert signatures(everything) == reference(data.edges, "n0", ["n7"], 7, 1000)
 
 
 def test_suggestions_look_near_the_id_in_a_large_graph() -> None:

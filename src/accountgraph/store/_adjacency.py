@@ -112,22 +112,21 @@ class Adjacency:
 
         self._leaving: dict[int, Callable[[int], Iterable[Hop]]] = {}
         self._reaching: dict[int, Callable[[int], Sequence[int]]] = {}
-        self._parallel: frozenset[int] | None = None
 
     def __len__(self) -> int:
         return len(self.ids)
 
     def leaving(self, code: int) -> Callable[[int], Iterable[Hop]]:
         """For a party, each party one edge of the relation ``code`` leads to, in number
-        order, with those edges (in scope order): made afresh at each call, as it goes,
-        unless some party has two such edges to one party."""
+        order, with those edges (in scope order): made as they are read, at each call.
+
+        The first call for a relation copies its edges out of :attr:`out` into a table
+        of their own (a few bytes per party and per edge of it), so that no call needs
+        to search a party's edges for the relation's.
+        """
         hops = self._leaving.get(code)
         if hops is None:
-            if code in self._parallel_relations():
-                hops = _one_relation_hops(self.out, code)
-            else:
-                hops = _one_relation_single_hops(self.out, code)
-            self._leaving[code] = hops
+            hops = self._leaving[code] = _one_relation_hops(self.out, code)
         return hops
 
     def reaching(self, code: int) -> Callable[[int], Sequence[int]]:
@@ -138,55 +137,39 @@ class Adjacency:
             sources = self._reaching[code] = _one_relation_ends(self.into, code)
         return sources
 
-    def _parallel_relations(self) -> frozenset[int]:
-        """The relations some party has two edges of (of different scopes) to one party."""
-        if self._parallel is None:
-            offsets, far, relations = self.out.offsets, self.out.far, self.out.relations
-            same_far = compress(range(len(far) - 1), map(eq, far, islice(far, 1, None)))
-            self._parallel = frozenset(
-                relations[k]
-                for k in same_far
-                if relations[k] == relations[k + 1]
-                and offsets[bisect_right(offsets, k)] > k + 1  # k + 1 is the same party's
-            )
-        return self._parallel
-
-
-def _one_relation_single_hops(rows: EdgeRows, code: int) -> Callable[[int], Iterable[Hop]]:
-    """:meth:`Adjacency.leaving` over ``rows``, where no two edges of a party lead to
-    one party."""
-    offsets, relations, far, edges = rows.offsets, rows.relations, rows.far, rows.edges
-
-    def hops(party: int) -> Iterable[Hop]:
-        low, high = offsets[party], offsets[party + 1]
-        if low == high:
-            return ()
-        first = bisect_left(relations, code, low, high)
-        last = bisect_right(relations, code, first, high)
-        return zip(far[first:last], zip(edges[first:last]))  # noqa: B905 (equal lengths)
-
-    return hops
-
 
 def _one_relation_hops(rows: EdgeRows, code: int) -> Callable[[int], Iterable[Hop]]:
     """:meth:`Adjacency.leaving` over ``rows``."""
-    offsets, relations, far, edges = rows.offsets, rows.relations, rows.far, rows.edges
+    wide = rows.edges.typecode
+    chosen = array(
+        wide, compress(range(len(rows.relations)), map(eq, rows.relations, repeat(code)))
+    )
+    offsets = array(wide, map(bisect_left, repeat(chosen), rows.offsets))
+    far = array("i", map(rows.far.__getitem__, chosen))
+    edges = array(wide, map(rows.edges.__getitem__, chosen))
+    del chosen
+    same_far = compress(range(len(far) - 1), map(eq, far, islice(far, 1, None)))
+    # k and k + 1 are one party's edges unless a party's edges start at k + 1.
+    if not any(offsets[bisect_right(offsets, k)] > k + 1 for k in same_far):
 
-    def hops(party: int) -> Iterable[Hop]:
+        def hops(party: int) -> Iterable[Hop]:
+            low, high = offsets[party], offsets[party + 1]
+            if low == high:
+                return ()
+            return zip(far[low:high], zip(edges[low:high]))  # noqa: B905 (equal lengths)
+
+        return hops
+
+    def merged_hops(party: int) -> Iterable[Hop]:
         low, high = offsets[party], offsets[party + 1]
         if low == high:
             return ()
-        first = bisect_left(relations, code, low, high)
-        last = bisect_right(relations, code, first, high)
-        found: list[Hop] = list(zip(far[first:last], zip(edges[first:last]), strict=True))
-        return _merged(found) if len(found) > 1 else found
+        return _merged(list(zip(far[low:high], zip(edges[low:high]), strict=True)))
 
-    return hops
+    return merged_hops
 
 
-def _merged(
-    hops: Sequence[Hop],
-) -> list[Hop]:
+def _merged(hops: Sequence[Hop]) -> list[Hop]:
     """``hops`` with the edges of consecutive hops to the same party joined."""
     merged: list[Hop] = []
     for party, edges in hops:

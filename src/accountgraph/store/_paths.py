@@ -236,7 +236,7 @@ def _listed(
             ahead = False
         _whole, onwards = search.walk(start, to_go, length, length, found, max_paths, expand)
         length = reach + 1 if onwards is None else min(onwards, reach + 1)
-    return found[:max_paths]
+    return found
 
 
 def edge_choices(
@@ -356,10 +356,12 @@ class _Search:
                 break
         self._steps_left -= budget - steps
         whole = steps >= 0
-        if whole or not several:
-            if several:
-                got.sort(key=_LENGTH)
-            found += itertools.islice(itertools.chain.from_iterable(map(_PATHS, got)), wanted)
+        if (whole or not several) and got:
+            if len(got) == 1 and len(got[0][1]) <= wanted:
+                found += got[0][1]
+            else:
+                got.sort(key=_LENGTH)  # stable: in walk order within a length
+                found += itertools.islice(itertools.chain.from_iterable(map(_PATHS, got)), wanted)
         return whole, onwards
 
 

@@ -530,6 +530,7 @@ class MemoryStore:
             keep = None if scope is None else (lambda edge: every[edge].scope == scope)
             known = HeldDistances.from_hops(hops_to_ends(self._adjacency, code, keep))
             self._end_distances[code, scope] = known
+            self._adjacency.leaving(code)  # the table the walks to the ends go through
         return known
 
     def _successors(
