@@ -9,18 +9,25 @@ import sys
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path as FilePath
-from typing import Any, NoReturn, TypeVar
+from typing import Any, TypeVar
 
 import click
-from click.core import ParameterSource
 from rich.console import Console
 
 from accountgraph import __version__
 from accountgraph._resources import default_dataset_path
 from accountgraph.analysis import Severity, audit
 from accountgraph.audit_report import FORMATS, render, summary
+from accountgraph.cli_governance import COMMANDS as GOVERNANCE_COMMANDS
+from accountgraph.cli_options import JSON_OPTION as _JSON_OPTION
+from accountgraph.cli_options import STORE_PASSWORD_FILE_OPTION as _STORE_PASSWORD_FILE_OPTION
+from accountgraph.cli_options import STORE_TIMEOUT_OPTION as _STORE_TIMEOUT_OPTION
+from accountgraph.cli_options import Day as _Day
+from accountgraph.cli_options import fail as _fail
+from accountgraph.cli_options import print_json as _print_json
+from accountgraph.cli_options import store_option as _STORE_OPTION
+from accountgraph.cli_options import store_url as _store_url
 from accountgraph.dataset import MAX_DATASET_BYTES, check_file, load_dataset
-from accountgraph.dates import parse_day
 from accountgraph.diff import diff_datasets, diff_json, diff_text
 from accountgraph.errors import AccountGraphError
 from accountgraph.explain import explain_path
@@ -30,61 +37,18 @@ from accountgraph.model import LANGUAGES, Dataset, Direction, Party, Path, Relat
 from accountgraph.model_json import edge_json, party_json, path_json, responsibility_json
 from accountgraph.security_responsibility import responsible_for_security_of
 from accountgraph.settings import Settings
-from accountgraph.store import DEFAULT_TIMEOUT, open_backend, open_store
+from accountgraph.store import open_backend, open_store
 from accountgraph.store.base import GraphStore, require_party
-from accountgraph.store.credentials import PASSWORD_ON_COMMAND_LINE, read_password_file
 from accountgraph.store.importer import DEFAULT_BATCH_SIZE, LoadReport
-from accountgraph.store.urls import password_in_url, redact, with_password
+from accountgraph.store.urls import SQLITE_SCHEMES, redact, scheme_of
 from accountgraph.terminal import party_card, print_paths, security_table
 
 T = TypeVar("T")
+
+DATASET_FORMAT = "dataset"
+"""``export --format dataset``: the dataset file (the ``yaml`` export) under the name that
+says what it is for."""
 Command = TypeVar("Command", bound=Callable[..., Any])
-
-_STORE_PASSWORD = "accountgraph.store_password"
-
-
-def _read_store_password(
-    context: click.Context, parameter: click.Parameter, path: FilePath | None
-) -> None:
-    if path is not None:
-        try:
-            context.meta[_STORE_PASSWORD] = read_password_file(path)
-        except AccountGraphError as error:
-            raise click.BadParameter(str(error), context, parameter) from None
-
-
-def _store_url(context: click.Context, parameter: click.Parameter, spec: str) -> str:
-    """The store URL, with the password from --store-password-file put in it; a warning
-    when a URL given as an argument (seen by ``ps``) carries a password."""
-    source = context.get_parameter_source("store_spec")
-    if source is ParameterSource.COMMANDLINE and password_in_url(spec):
-        click.echo(f"Warning: {PASSWORD_ON_COMMAND_LINE}.", err=True)
-    password = context.meta.get(_STORE_PASSWORD)
-    if password is None or spec == "memory":
-        return spec
-    try:
-        return with_password(spec, password)
-    except AccountGraphError as error:
-        raise click.BadParameter(str(error), context, parameter) from None
-
-
-class _Day(click.DateTime):
-    """A day written YYYY-MM-DD and no other way (strptime's ``%Y-%m-%d`` alone also takes
-    ``2009-1-1``)."""
-
-    name = "day"
-
-    def __init__(self) -> None:
-        super().__init__(formats=["%Y-%m-%d"])
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        if isinstance(value, str):
-            try:
-                parse_day(value)
-            except ValueError as error:
-                self.fail(str(error), param, ctx)
-        return super().convert(value, param, ctx)
-
 
 _DATA_OPTION = click.option(
     "--data",
@@ -95,48 +59,6 @@ _DATA_OPTION = click.option(
     help="Dataset file (YAML), or bulk dataset directory (CSV or JSON Lines). "
     "Default: the shipped WIPO A/46/11 dataset.",
 )
-_STORE_URL_OPTION = click.option(
-    "--store",
-    "store_spec",
-    envvar="ACCOUNTGRAPH_STORE",
-    callback=_store_url,
-    default="memory",
-    show_default=True,
-    help=(
-        "Where the graph lives: 'memory' (embedded, loads --data) or a graph database URL "
-        "(falkordb://host:port/graph, neo4j://host:port, bolt://host:port; "
-        "load it first with `accountgraph load`)."
-    ),
-)
-_STORE_TIMEOUT_OPTION = click.option(
-    "--store-timeout",
-    "store_timeout",
-    type=click.FloatRange(0.1, 3600),
-    envvar="ACCOUNTGRAPH_STORE_TIMEOUT",
-    default=DEFAULT_TIMEOUT,
-    show_default=True,
-    metavar="SECONDS",
-    help="How long a graph database server has to answer.",
-)
-_STORE_PASSWORD_FILE_OPTION = click.option(
-    "--store-password-file",
-    type=click.Path(dir_okay=False, path_type=FilePath),
-    envvar="ACCOUNTGRAPH_STORE_PASSWORD_FILE",
-    default=None,
-    is_eager=True,
-    expose_value=False,
-    callback=_read_store_password,
-    metavar="FILE",
-    help="Read the graph database's password from the first line of FILE, so that it is "
-    "not in the --store URL, which every user of the machine sees in the process list.",
-)
-
-
-def _STORE_OPTION(command: Command) -> Command:
-    """--store and --store-password-file."""
-    return _STORE_PASSWORD_FILE_OPTION(_STORE_URL_OPTION(command))
-
-
 _LANG_OPTION = click.option(
     "--lang",
     type=click.Choice(LANGUAGES),
@@ -145,7 +67,6 @@ _LANG_OPTION = click.option(
     show_default=True,
     help="Language of names and texts.",
 )
-_JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print JSON for machines.")
 _AS_OF_OPTION = click.option(
     "--as-of",
     "as_of",
@@ -189,11 +110,6 @@ def _console() -> Console:
     return Console(soft_wrap=False)
 
 
-def _fail(message: str) -> NoReturn:
-    click.echo(f"Error: {message}", err=True)
-    sys.exit(1)
-
-
 def _dataset_limit(given: int | None = None) -> int:
     """--max-dataset-bytes when given, else ACCOUNTGRAPH_MAX_DATASET_BYTES or its default."""
     return given if given is not None else Settings.from_env().max_dataset_bytes
@@ -227,10 +143,6 @@ async def _parties_of(store: GraphStore, ids: Iterable[str]) -> dict[str, Party]
 
 def _day(as_of: dt.datetime | None) -> dt.date:
     return as_of.date() if as_of is not None else dt.date.today()
-
-
-def _print_json(value: Any) -> None:
-    click.echo(json.dumps(value, ensure_ascii=False, indent=2))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]}, invoke_without_command=True)
@@ -688,7 +600,8 @@ def serve(
     envvar="ACCOUNTGRAPH_STORE",
     callback=_store_url,
     required=True,
-    help="The graph database to load into: falkordb://host:port/graph, neo4j://host:port, …",
+    help="The store to load into: sqlite:///path/graph.db (a file, created if need be), "
+    "falkordb://host:port/graph, neo4j://host:port, …",
 )
 @click.option(
     "--replace", is_flag=True, help="Remove everything the graph holds first (another dataset)."
@@ -714,7 +627,12 @@ def load_command(
     store_timeout: float,
     max_dataset_bytes: int | None,
 ) -> None:
-    """Load DATASET (default: the shipped dataset) into a graph database.
+    """Load DATASET (default: the shipped dataset) into a SQLite file or a graph database.
+
+    A SQLite file (sqlite:///path/graph.db) keeps the dataset as the base of its graph, in
+    one transaction; change sets applied on it since stay, and loading another dataset
+    under them is refused (export the graph as it stands with `export --format dataset`
+    and load that into a new file).
 
     Creates the constraints and indexes, then writes the dataset, its parties, edges and
     duties in batches: created at once into an empty graph, merged into one that holds the
@@ -748,7 +666,13 @@ def load_command(
     from accountgraph.store.importer import LoadPlan, load
 
     if store_spec == "memory":
-        _fail("the memory store reads its dataset at start: load needs a graph database URL")
+        _fail(
+            "the memory store reads its dataset at start: load needs a store that keeps it, "
+            "sqlite:///path/graph.db or a graph database URL"
+        )
+    if scheme_of(store_spec) in SQLITE_SCHEMES:
+        _load_into_sqlite(store_spec, dataset, max_dataset_bytes)
+        return
     try:
         data = load_dataset(dataset, max_bytes=_dataset_limit(max_dataset_bytes))
         backend = open_backend(store_spec, timeout=store_timeout)
@@ -792,6 +716,20 @@ def load_command(
             _fail(str(error))
     for line in report.summary():
         click.echo(line)
+
+
+def _load_into_sqlite(spec: str, dataset: FilePath | None, max_dataset_bytes: int | None) -> None:
+    from accountgraph.store.sqlite import load_into_sqlite
+
+    try:
+        data = load_dataset(dataset, max_bytes=_dataset_limit(max_dataset_bytes))
+        done = load_into_sqlite(spec, data)
+    except AccountGraphError as error:
+        _fail(str(error))
+    click.echo(
+        f"{done}: {len(data.parties)} parties, {len(data.edges)} edges, "
+        f"{len(data.responsibilities)} duties (one transaction, all or nothing)."
+    )
 
 
 @cli.command()
@@ -937,11 +875,12 @@ def diff_command(old: FilePath, new: FilePath, as_json: bool) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice((*EXPORT_FORMATS, *BULK_FORMATS)),
+    type=click.Choice((*EXPORT_FORMATS, DATASET_FORMAT, *BULK_FORMATS)),
     required=True,
     help="svg/png: the chart; graphml: yEd, Gephi; dot: Graphviz; mermaid; json; "
-    "cypher: CREATE statements for an empty Neo4j or FalkorDB; yaml: a dataset file; "
-    "csv/jsonl: a bulk dataset directory (give --out DIR).",
+    "cypher: CREATE statements for an empty Neo4j or FalkorDB; dataset (or yaml): a dataset "
+    "file, which `check` and `load` read — from a changeable store, the graph as it stands, "
+    "with every applied change set; csv/jsonl: a bulk dataset directory (give --out DIR).",
 )
 @click.option(
     "--out",
@@ -966,6 +905,7 @@ def export_command(
 ) -> None:
     """Export the graph (as of a day, by default the whole dataset) to another tool."""
     day = as_of.date() if as_of is not None else None
+    fmt = "yaml" if fmt == DATASET_FORMAT else fmt
 
     async def from_store(store: GraphStore) -> Dataset:
         return await store.snapshot(as_of=day)
@@ -993,6 +933,10 @@ def export_command(
         _fail(f"{fmt} is binary: give --out FILE")
     else:
         click.echo(result, nl=False)
+
+
+for _command in GOVERNANCE_COMMANDS:
+    cli.add_command(_command)
 
 
 def main() -> None:
