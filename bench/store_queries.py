@@ -16,11 +16,11 @@ measured in the same run on the same graph, and their ratio:
   ``shortest_path`` to the end of each path answered (``shortest_simple_paths`` for as
   many paths as the store answers where several end at one party).
 
-Each figure is the median over ``--repeat`` rounds of one call's time in a round of
-calls lasting a few milliseconds, so that a query of microseconds is not lost in the
-clock's and the loop's own cost (one call a round for the count of a new needle: the
-store keeps counts); a query's rounds and its baseline's are taken in turn, so that
-both meet the same load on a shared machine.
+Each query's figure is the median over ``--repeat`` rounds of one call's processor
+time (which other processes on a shared machine do not add to) in a round of calls
+lasting a few milliseconds, so that a query of microseconds is not lost in the clock's
+and the loop's own cost — one call a round for the count of a new needle, as the store
+keeps counts. A query's rounds and its baseline's are taken in turn.
 
 Loopback only, nothing written; at a million parties it takes a few minutes and about
 4 GiB, most of it networkx's graph (built once the store's memory is measured).
@@ -108,11 +108,11 @@ def _calls_per_round(run: Callable[[], object]) -> int:
 
 
 def _round(run: Callable[[], object], calls: int) -> float:
-    """One call's time in a round of ``calls`` calls of ``run``."""
-    started = time.perf_counter()
+    """One call's processor time in a round of ``calls`` calls of ``run``."""
+    started = time.process_time()
     for _ in range(calls):
         run()
-    return (time.perf_counter() - started) / calls
+    return (time.process_time() - started) / calls
 
 
 def at_once(query: Awaitable[Any]) -> Any:
