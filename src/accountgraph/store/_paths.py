@@ -173,6 +173,16 @@ def paths_to_ends(
     """
     search = _Search(successors, step_budget)
     if known is not None:
+        least = known(start)
+        if least is None or least > max_depth:
+            return []
+        found: list[P] = []
+        if least < max_depth:  # the usual case: one walk over every length
+            whole, _onwards = search.walk(
+                start, known, least, max_depth, found, max_paths, expand, AHEAD_STEPS
+            )
+            if whole:
+                return found
         every: tuple[Distances, int] = (known, EVERY_LENGTH)
         return _listed(start, search, lambda _length: every, expand, max_depth, max_paths)
     region = _Ball(start, search.onwards, search, record=True)

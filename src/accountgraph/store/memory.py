@@ -110,10 +110,11 @@ class MemoryStore:
         self._duties: dict[str, list[Responsibility]] = {}
         for duty in dataset.responsibilities:
             self._duties.setdefault(duty.holder, []).append(duty)
-        # Every party and edge is valid from _all_from to _all_to (open when None).
+        # Every party, edge and duty is valid from _all_from to _all_to (open when None).
         validities = [
             *map(attrgetter("validity"), dataset.parties),
             *map(attrgetter("validity"), dataset.edges),
+            *map(attrgetter("validity"), dataset.responsibilities),
         ]
         starts = set(map(attrgetter("valid_from"), validities)) - {None}
         ends = set(map(attrgetter("valid_to"), validities)) - {None}
@@ -511,14 +512,22 @@ class MemoryStore:
     ) -> list[Path]:
         """Paths along the relation ``code`` (of ``scope``) to parties with none onwards;
         undated, the distances to them are known once for all queries."""
+        known: HeldDistances | None = None
+        if day is None and scope is None:
+            known = self._end_distances.get((code, None)) or self._hops_to_ends(code, None)
+            successors = self._adjacency.leaving(code)
+        else:
+            if day is None:
+                known = self._hops_to_ends(code, scope)
+            successors = self._successors((code,), scope, day)
         return paths_to_ends(
             start,
-            self._successors((code,), scope, day),
+            successors,
             self._expand,
             max_depth=max_depth,
             max_paths=max_paths,
             step_budget=self._step_budget,
-            known=None if day is not None else self._hops_to_ends(code, scope).__getitem__,
+            known=None if known is None else known.__getitem__,
         )
 
     def _hops_to_ends(self, code: int, scope: str | None) -> HeldDistances:
