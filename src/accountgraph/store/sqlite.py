@@ -207,7 +207,7 @@ class SqliteStore:
         self._connection = _Connection(self._path)
         self._memory: MemoryStore | None = None
         self._head = EMPTY_LOG
-        self._data_version = -1
+        self._data_version: tuple[int, int] = (-1, -1)
         self._refreshing = asyncio.Lock()
 
     @property
@@ -229,7 +229,7 @@ class SqliteStore:
             self._memory.prepare()
 
     def _catch_up_now(self) -> None:
-        version = self._read(lambda db: db.execute("PRAGMA data_version").fetchone()[0])
+        version = self._read(_data_version)
         if self._memory is not None and version == self._data_version:
             return
         base, entries = self._read(lambda db: self._changes_since(db, self._head.position))
@@ -342,7 +342,7 @@ class SqliteStore:
         change_set = entry.change_set
         parties = sorted(mentioned_parties(change_set.operations) | entry.party_ids)
 
-        def append(db: sqlite3.Connection) -> None:
+        def append(db: sqlite3.Connection) -> tuple[int, int]:
             row = db.execute(
                 "SELECT position, hash FROM log ORDER BY position DESC LIMIT 1"
             ).fetchone()
@@ -365,15 +365,15 @@ class SqliteStore:
                 "INSERT INTO log_parties (party, position) VALUES (?, ?)",
                 [(party, entry.position) for party in sorted(entry.party_ids)],
             )
+            # read while no one else may commit: a commit after ours changes it
+            return _data_version(db)
 
-        await self._run(lambda db: _transaction(db, append))
+        version = await self._run(lambda db: _transaction(db, append))
         async with self._refreshing:
             if self._head == LogHead(entry.position - 1, entry.previous_hash):
                 self._memory = MemoryStore(outcome.dataset)
                 self._head = LogHead(entry.position, entry.hash)
-                self._data_version = await self._run(
-                    lambda db: db.execute("PRAGMA data_version").fetchone()[0]
-                )
+                self._data_version = version
 
     async def log_entries(
         self,
@@ -570,6 +570,13 @@ class SqliteStore:
 
     async def close(self) -> None:
         self._connection.close()
+
+
+def _data_version(db: sqlite3.Connection) -> tuple[int, int]:
+    """What tells whether another connection committed since: ``PRAGMA data_version``, which
+    compares only within one connection, with the process whose connection it is (a
+    process forked from this one opens its own, whose count starts afresh)."""
+    return os.getpid(), db.execute("PRAGMA data_version").fetchone()[0]
 
 
 def _put_change_set(db: sqlite3.Connection, change_set: ChangeSet, parties: list[str]) -> None:
