@@ -143,7 +143,7 @@ def _tell_refusal(refusal: _Refused) -> NoReturn:
     if index is not None and index < len(refusal.operations):
         operation = describe_operation(refusal.operations[index])
         click.echo(f"  operation {index + 1}: {operation}", err=True)
-    if refused.change_set is not None:
+    if refused.change_set is not None and refusal.file is None:  # a file's was never kept
         click.echo(f"  change set: {refused.change_set}", err=True)
     raise SystemExit(1)
 
@@ -238,8 +238,9 @@ def token_create(name: str, role: str, store_spec: str, store_timeout: float) ->
     token = _run(store_spec, store_timeout, "token create", job)
     click.echo(token)
     click.echo(
-        f"The token of {name!r} ({role}), above, is shown this once and kept nowhere: give it "
-        f"to {name} now (they set {TOKEN_VARIABLE} or keep it in a file only they can read).",
+        f"The token of {name!r} ({role}), above, is shown this once: the store keeps only its "
+        f"hash. Give it to {name} now (they set {TOKEN_VARIABLE}, or keep it in a file only "
+        "they can read, for --token-file).",
         err=True,
     )
 
