@@ -758,3 +758,18 @@ def test_the_drawn_graph_changes_as_soon_as_a_change_set_is_applied(api: Api) ->
     assert after.status_code == 200
     assert after.headers["etag"] != etag
     assert "wipo-deputy-sc" in after.text
+
+
+def test_a_mutation_is_not_held_to_the_time_budget_of_a_query(
+    spec: str, tokens: dict[str, str]
+) -> None:
+    """A change is applied whole or not at all: a budget far shorter than an approval
+    (checking the rule book, writing the file) stops the queries, never the mutation."""
+    settings = Settings(store=spec, limits=QueryLimits(timeout=0.01))
+    with TestClient(create_app(settings)) as http:
+        api = Api(http, tokens)
+        change_set_id = api.draft("alice", *appoint_deputy(), propose=True)
+        applied = api.data(APPROVE, {"id": change_set_id}, who="bob")["approveChangeSet"]
+        assert applied["status"] == "APPLIED"
+    with TestClient(create_app(Settings(store=spec))) as http:
+        assert Api(http, tokens).data("{ logHead { position } }") == {"logHead": {"position": 1}}
