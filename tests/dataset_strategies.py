@@ -20,6 +20,7 @@ from accountgraph.model import (
     Text,
     Validity,
 )
+from accountgraph.rules import check_rules
 
 SYMBOL = "A/46/11"
 SECTIONS = ("preamble 1", "I(a)", "II", "III.A.1", "III.A.3(f)", "9")
@@ -110,11 +111,15 @@ def datasets(draw: st.DrawFn) -> Dataset:
         for party_id in ids
     )
     edges: dict[tuple[str, Relation, str, str | None], Edge] = {}
+    held = {party.id: party.validity for party in parties}
     if len(ids) > 1:
         for _ in range(draw(st.integers(0, 8))):
             source, target = draw(st.permutations(ids))[:2]
             relation = draw(st.sampled_from(Relation))
             scope = draw(st.sampled_from([None, None, "security", "day-to-day"]))
+            validity = _within(draw(validities(in_force)), held[source], held[target])
+            if validity is None:
+                continue
             edge = Edge(
                 source,
                 relation,
@@ -122,7 +127,7 @@ def datasets(draw: st.DrawFn) -> Dataset:
                 tuple(draw(st.lists(citations, min_size=1, max_size=3))),
                 scope,
                 draw(st.none() | texts()),
-                draw(validities(in_force)),
+                validity,
             )
             edges.setdefault(edge.key, edge)
     duties: dict[tuple[str, str], Responsibility] = {}
@@ -130,11 +135,45 @@ def datasets(draw: st.DrawFn) -> Dataset:
         code, holder = draw(st.sampled_from(SECTIONS)), draw(st.sampled_from(ids))
         note = draw(st.none() | texts())
         duties.setdefault((code, holder), Responsibility(code, holder, draw(texts()), SYMBOL, note))
-    return Dataset(
-        name=draw(st.sampled_from(["test-framework", "a", "wipo-a46-11"])),
-        title=draw(texts()),
-        document=document,
-        parties=parties,
-        edges=tuple(edges.values()),
-        responsibilities=tuple(duties.values()),
+    return _keeping_the_rules(
+        Dataset(
+            name=draw(st.sampled_from(["test-framework", "a", "wipo-a46-11"])),
+            title=draw(texts()),
+            document=document,
+            parties=parties,
+            edges=tuple(edges.values()),
+            responsibilities=tuple(duties.values()),
+        )
     )
+
+
+def _within(validity: Validity, *ends: Validity) -> Validity | None:
+    """``validity`` cut to the days both ends of the edge take part, as the rule book has
+    it; ``None`` if they share none."""
+    starts = [v.valid_from for v in (validity, *ends) if v.valid_from is not None]
+    stops = [v.valid_to for v in (validity, *ends) if v.valid_to is not None]
+    start, end = max(starts, default=None), min(stops, default=None)
+    if start is not None and end is not None and start > end:
+        return None
+    return ALWAYS if start is None and end is None else Validity(start, end)
+
+
+def _keeping_the_rules(dataset: Dataset) -> Dataset:
+    """``dataset`` without the edges the rule book refuses: random edges make cycles and
+    delegations outside the line of accountability."""
+    while violations := check_rules(dataset):
+        refused = {key for violation in violations for key in violation.edges}
+        edges = tuple(
+            e
+            for e in dataset.edges
+            if (e.source, e.relation.value, e.target, e.scope) not in refused
+        )
+        dataset = Dataset(
+            dataset.name,
+            dataset.title,
+            dataset.document,
+            dataset.parties,
+            edges,
+            dataset.responsibilities,
+        )
+    return dataset

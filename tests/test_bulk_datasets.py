@@ -243,7 +243,7 @@ def test_a_further_citation_s_problem_is_on_its_own_row(tmp_path: Path, valid: D
     directory = write_items(head, items, tmp_path / "csv", "csv")
     rows = (directory / "edges.csv").read_text(encoding="utf-8").splitlines()
     line = next(n for n, row in enumerate(rows, start=1) if ",IV," in row)
-    assert rows[line - 2].startswith("wipo-director-general,DELEGATES_TO,")
+    assert rows[line - 2].startswith("un-secretary-general,DELEGATES_TO,")
     problem = only_problem(directory)
     assert problem.line == line
     assert problem.message.startswith('section "IV" is not in document.sections')

@@ -386,14 +386,19 @@ NEW_PARTIES = 200
 
 
 def big_organisation(size: int = BIG_PARTIES) -> Dataset:
-    """The benchmark's synthetic organisation; its last parties join on NEW_FROM."""
+    """The benchmark's synthetic organisation; its last parties, and their edges, join on
+    NEW_FROM."""
     base = synthetic_organisation(size)
     late = {p.id for p in base.parties[-NEW_PARTIES:]}
     parties = tuple(
         dataclasses.replace(p, validity=Validity(NEW_FROM)) if p.id in late else p
         for p in base.parties
     )
-    return Dataset(base.name, base.title, base.document, parties, base.edges, base.responsibilities)
+    edges = tuple(
+        dataclasses.replace(e, validity=Validity(NEW_FROM)) if {e.source, e.target} & late else e
+        for e in base.edges
+    )
+    return Dataset(base.name, base.title, base.document, parties, edges, base.responsibilities)
 
 
 def test_the_yaml_writer_round_trips(tmp_path: Path) -> None:

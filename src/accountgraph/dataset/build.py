@@ -42,6 +42,7 @@ from accountgraph.model import (
     Text,
     Validity,
 )
+from accountgraph.rules import check_rules
 
 ITEM_SECTIONS = ("parties", "edges", "responsibilities")
 """The lists of a dataset, which a reader hands over item by item."""
@@ -217,7 +218,7 @@ class DatasetBuilder:
                 if duty.holder not in self._ids:
                     raise _doubt()
         head = self._head
-        return Dataset(
+        dataset = Dataset(
             name=head["name"],
             title=Text(head["title"]),
             document=self._document,
@@ -225,6 +226,9 @@ class DatasetBuilder:
             edges=tuple(self._edges),
             responsibilities=tuple(self._duties),
         )
+        if check_rules(dataset):  # the careful path says which rule, and where
+            raise _doubt()
+        return dataset
 
     # --- the head ---------------------------------------------------------------------
 

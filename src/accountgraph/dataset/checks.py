@@ -70,12 +70,18 @@ def _validator() -> Draft202012Validator:
 
 
 def check(tree: Located, *, allow_missing_holders: bool = False) -> list[Issue]:
-    """All schema and semantic issues of ``tree``, without repeats, in no set order."""
+    """All schema and semantic issues of ``tree``, without repeats, in no set order; if
+    it has none, the rules of the rule book (:mod:`accountgraph.rules`) it breaks."""
     found: list[Issue] = []
     for error in schema_errors(tree.data):
         found.extend(_schema_issues(error, tree))
     found.extend(_Semantics(tree, allow_missing_holders=allow_missing_holders).issues())
     issues = tree.issues + [issue for issue in found if issue.path not in tree.refused]
+    if not issues:
+        # Imported here: the rules need the model, and the module that builds it imports this one.
+        from accountgraph.dataset.rule_issues import rule_issues
+
+        return rule_issues(tree)
     return list(dict.fromkeys(issues))
 
 
