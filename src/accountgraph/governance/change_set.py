@@ -173,11 +173,18 @@ def read_content(data: Any) -> ChangeSetContent:
     errors = sorted(change_set_validator().iter_errors(data), key=lambda e: list(e.path))
     if errors:
         raise ChangeRefusedError(_describe(errors[0]), rule="format")
+    try:
+        effective = dt.date.fromisoformat(data["effective"])
+    except ValueError:
+        raise ChangeRefusedError(
+            f"change set.effective: {data['effective']!r} is not a day of the calendar",
+            rule="format",
+        ) from None
     return ChangeSetContent(
         title=data["title"],
         reason=data["reason"],
         basis=Basis(**data["basis"]),
-        effective=dt.date.fromisoformat(data["effective"]),
+        effective=effective,
         operations=tuple(data["operations"]),
     )
 

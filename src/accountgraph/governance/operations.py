@@ -145,6 +145,24 @@ class _Working:
     def _read(
         self, parties: Iterable[Any] = (), edges: Iterable[Any] = (), duties: Iterable[Any] = ()
     ) -> Dataset:
+        """The parties, edges and duties of an operation, as a dataset file's would be read
+        (they passed the change set's schema); a date that is no day, or a validity that
+        ends before it begins, is refused."""
+        try:
+            read = self._build(parties, edges, duties)
+        except ValueError as error:
+            raise _refuse(f"a date is not a day of the calendar ({error})") from None
+        validities = [item.validity for item in read.parties]
+        validities += [item.validity for item in read.edges]
+        for validity in validities:
+            start, end = validity.valid_from, validity.valid_to
+            if start is not None and end is not None and end < start:
+                raise _refuse(f"valid_to {end} is before valid_from {start}")
+        return read
+
+    def _build(
+        self, parties: Iterable[Any], edges: Iterable[Any], duties: Iterable[Any]
+    ) -> Dataset:
         document = self.base.document
         return build_checked(
             {
