@@ -42,6 +42,7 @@ from accountgraph.api.types import (
     Relation,
     wrap_party,
 )
+from accountgraph.api.viewer import ViewerQuery
 from accountgraph.api.workers import QueryWorkers
 from accountgraph.errors import AccountGraphError, UnknownPartyError
 from accountgraph.settings import QueryLimits
@@ -122,7 +123,7 @@ FIRST_PATHS_HELP = f"Most paths returned, 1 to {MAX_PATHS}."
     description="Questions about the accountability graph, and about the change sets and "
     "the log that changed it."
 )
-class Query(GovernanceQuery):
+class Query(GovernanceQuery, ViewerQuery):
     @strawberry.field(description="One party by id; null (with an error naming it) if unknown.")
     async def party(
         self,

@@ -1,17 +1,51 @@
 // The GraphQL API at /graphql, as the page asks it: a party's duties, accountability
-// chains and the paths of a trace.
+// chains and the paths of a trace; change sets, for whoever is signed in.
 
 import { edgeKey } from './geometry.js';
+import { bearer, signOut } from './session.js';
 
-export async function graphql(query, variables) {
+/** An answer the API gave with errors: ``errors`` as it sent them (each with its
+ * ``extensions``: code, and rule for a refused change), ``status`` its HTTP status. */
+export class ApiError extends Error {
+  constructor(message, { status, errors = [] }) {
+    super(message);
+    this.status = status;
+    this.errors = errors;
+  }
+}
+
+/** What a 401 says, in words for people. */
+export function refusedTokenMessage(detail) {
+  return `The server refused the token (401 Unauthorized): ${detail}. You are signed out.`;
+}
+
+/**
+ * Ask the API. The signed-in token goes with it (``token`` sends another: the one being
+ * signed in with). A 401 to the signed-in token signs out, saying why.
+ */
+export async function graphql(query, variables, { token = bearer() } = {}) {
+  const headers = { 'content-type': 'application/json', accept: 'application/json' };
+  if (token) headers.authorization = `Bearer ${token}`;
   const response = await fetch('/graphql', {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    headers,
     body: JSON.stringify({ query, variables }),
   });
-  const body = await response.json();
-  if (body.errors?.length) throw new Error(body.errors.map((e) => e.message).join(' '));
-  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  let body;
+  try {
+    body = await response.json();
+  } catch {
+    throw new ApiError(`HTTP ${response.status}`, { status: response.status });
+  }
+  const errors = body.errors || [];
+  const message = errors.map((e) => e.message).join(' ') || `HTTP ${response.status}`;
+  if (response.status === 401) {
+    const error = new ApiError(refusedTokenMessage(message), { status: 401, errors });
+    if (token && token === bearer()) signOut(error.message);
+    throw error;
+  }
+  if (errors.length) throw new ApiError(message, { status: response.status, errors });
+  if (!response.ok) throw new ApiError(`HTTP ${response.status}`, { status: response.status });
   return body.data;
 }
 

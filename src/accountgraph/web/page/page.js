@@ -1,14 +1,22 @@
 // The organisation graph page: the chart, search, details, chains and traces, the table
-// view, language, as-of date, exports, and the URL that keeps all of it.
+// view, language, as-of date, exports, and the URL that keeps all of it. On a store that
+// keeps change sets, governance staff sign in with a token and see, draft and decide
+// change sets (the change sets view), and a party's history shows in its details.
 //
 // The graph and its layout come from GET /api/graph; a party's duties, its accountability
 // chains and the paths of a trace come from the GraphQL API at /graphql.
 
-import { askPaths, graphql, highlightOf } from './api.js';
+import { setupAccount } from './account.js';
+import { askPaths, graphql, highlightOf, refusedTokenMessage } from './api.js';
+import { setupChanges } from './changes.js';
+import { setupDrafting } from './drafting.js';
 import { edgeKey } from './geometry.js';
+import { logHead, partyHistory } from './governance.js';
 import { GraphView } from './graph.js';
+import { renderHistory } from './history.js';
 import { chartPng, chartSvg, download } from './picture.js';
 import { setupSearch } from './search.js';
+import { bearer, may, onSessionChange, signOut } from './session.js';
 import { TEXTS } from './texts.js';
 
 const $ = (id) => document.getElementById(id);
@@ -30,6 +38,11 @@ let view = null;
 let chainHighlight = { nodes: [], edges: [] };
 let traceHighlight = { nodes: [], edges: [] };
 let requestNumber = 0;
+/** Whether the store keeps change sets (null: not known yet), and its parts of the page. */
+let governed = null;
+let account = null;
+let changes = null;
+let drafting = null;
 
 const t = (key, ...args) => {
   const entry = TEXTS[state.lang][key] ?? TEXTS.en[key];
@@ -47,7 +60,7 @@ function readUrl() {
   state.hidden = new Set((params.get('hide') || '').split(',').filter(Boolean));
   state.lang = params.get('lang') === 'zh' ? 'zh' : 'en';
   state.asOf = /^\d{4}-\d{2}-\d{2}$/.test(params.get('as_of') || '') ? params.get('as_of') : null;
-  state.view = params.get('view') === 'table' ? 'table' : 'chart';
+  state.view = ['table', 'changes'].includes(params.get('view')) ? params.get('view') : 'chart';
 }
 
 function writeUrl() {
@@ -72,12 +85,35 @@ function writeUrl() {
 
 // --- data -----------------------------------------------------------------------------
 
+class TokenNeeded extends Error {}
+
 async function loadGraph() {
   const query = state.asOf ? `?as_of=${encodeURIComponent(state.asOf)}` : '';
-  const response = await fetch(`/api/graph${query}`, { headers: { accept: 'application/json' } });
+  const headers = { accept: 'application/json' };
+  const token = bearer();
+  if (token) headers.authorization = `Bearer ${token}`;
+  const response = await fetch(`/api/graph${query}`, { headers });
   const body = await response.json();
+  if (response.status === 401) {
+    const detail = body.errors?.map((e) => e.message).join(' ') || 'HTTP 401';
+    if (token) {
+      signOut(refusedTokenMessage(detail));
+      throw new TokenNeeded(refusedTokenMessage(detail));
+    }
+    throw new TokenNeeded(t('needsToken'));
+  }
   if (!response.ok) throw new Error(body.error || `HTTP ${response.status}`);
   return body;
+}
+
+/** Names and labels in the page's language, for the diffs and forms of change sets. */
+function words() {
+  return {
+    t,
+    nameOf,
+    relationLabel: (relation) => doc?.relations[relation]?.label[state.lang] ?? relation,
+    kindLabel: (kind) => doc?.kinds[kind.toLowerCase()]?.label[state.lang] ?? kind,
+  };
 }
 
 function indexGraph(graph) {
@@ -219,7 +255,7 @@ function paragraph(text, className = '') {
 }
 
 function nameOf(id) {
-  const node = index.byId.get(id);
+  const node = index?.byId.get(id);
   return node ? node.name[state.lang] || node.name.en || id : id;
 }
 
@@ -296,10 +332,14 @@ async function showDetails() {
     if (!state.hidden.has(doc.edges[i].relation)) edges.append(edgeLine(doc.edges[i], false));
   }
   if (!edges.children.length) edges.append(Object.assign(document.createElement('li'), { textContent: t('noEdges') }));
+  const id = node.id;
+  $('details-draft').hidden = !(governed && may('EDITOR'));
+  const roleLike = node.kind === 'role' || doc.edges.some((e) => e.relation === 'SERVES_AS' && e.to === id);
+  $('details-draft').querySelector('[data-role-only]').hidden = !roleLike;
+  showHistory(id);
   const duties = $('details-duties');
   duties.replaceChildren(Object.assign(document.createElement('li'), { textContent: t('loading') }));
   duties.dataset.state = 'loading';
-  const id = node.id;
   try {
     const data = await graphql('query ($id: ID!, $lang: String) { party(id: $id) { responsibilities { code text(lang: $lang) } } }', {
       id,
@@ -321,6 +361,24 @@ async function showDetails() {
   } catch (error) {
     duties.replaceChildren(Object.assign(document.createElement('li'), { textContent: error.message, className: 'error' }));
     duties.dataset.state = 'error';
+  }
+}
+
+async function showHistory(id) {
+  const box = $('details-history-box');
+  const list = $('details-history');
+  box.hidden = !governed;
+  if (!governed) return;
+  list.replaceChildren(Object.assign(document.createElement('li'), { textContent: t('loading') }));
+  list.dataset.state = 'loading';
+  try {
+    const entries = await partyHistory(id, state.lang, doc.as_of);
+    if (state.node !== id) return;
+    renderHistory(list, entries, words(), (changeSetId) => openChangeSet(changeSetId));
+    list.dataset.state = 'ready';
+  } catch (error) {
+    list.replaceChildren(Object.assign(document.createElement('li'), { textContent: error.message, className: 'error' }));
+    list.dataset.state = 'error';
   }
 }
 
@@ -437,6 +495,8 @@ function applyTexts() {
     document.title = `${title} · accountgraph`;
   }
   $('show-chain').textContent = t(state.chain ? 'hideChain' : 'showChain');
+  account?.retext();
+  if (doc && drafting) drafting.fillOptions();
 }
 
 function setLang(lang) {
@@ -449,16 +509,63 @@ function setLang(lang) {
   showChain();
   runTrace();
   if (state.view === 'table') buildTable();
+  if (governed) changes.retext();
 }
 
 function setView(which) {
+  if (which === 'changes' && !governed) which = 'chart';
   state.view = which;
   writeUrl();
   $('chart-view').hidden = which !== 'chart';
   $('table-view').hidden = which !== 'table';
+  $('changes-view').hidden = which !== 'changes';
   for (const button of document.querySelectorAll('[data-view]')) button.setAttribute('aria-pressed', String(button.dataset.view === which));
   if (which === 'table') buildTable();
+  else if (which === 'changes') changes.refresh();
   else view.schedule();
+}
+
+// --- governance -----------------------------------------------------------------------
+
+/** Which part of the change sets view's detail pane shows: a change set, a form, or
+ * neither (the hint). */
+function showDetailPane(which) {
+  if (which !== 'draft') drafting.close();
+  if (which !== 'change-set') changes.leave();
+  $('change-empty').hidden = which !== 'nothing';
+}
+
+function openChangeSet(id) {
+  if (state.view !== 'changes') setView('changes');
+  return changes.open(id);
+}
+
+function openDraft(act, prefill = {}) {
+  if (state.view !== 'changes') setView('changes');
+  drafting.open(act, prefill);
+}
+
+function showDraftActs() {
+  $('draft-acts').hidden = !may('EDITOR');
+  if (state.node && doc) $('details-draft').hidden = !may('EDITOR');
+}
+
+/** Find out once whether the store keeps change sets; if it does, offer signing in and
+ * the change sets view. ``tokenNeeded``: the server answered the graph with a 401. */
+async function setupGovernance({ tokenNeeded = false } = {}) {
+  if (governed !== null) return;
+  if (!tokenNeeded) {
+    try {
+      governed = (await logHead()) !== null;
+    } catch {
+      governed = false;
+    }
+  }
+  if (!governed && !tokenNeeded) return;
+  account.offer(tokenNeeded ? t('needsToken') : '');
+  if (!governed) return;
+  $('view-changes').hidden = false;
+  showDraftActs();
 }
 
 // --- start ----------------------------------------------------------------------------
@@ -473,6 +580,42 @@ function fileStem() {
 }
 
 function wire() {
+  account = setupAccount({ t });
+  changes = setupChanges({
+    words,
+    lang: () => state.lang,
+    graphChanged: () => start(),
+    onShow: (which) => showDetailPane(which),
+  });
+  drafting = setupDrafting({
+    graph: () => ({ doc, index }),
+    words,
+    onDrafted: async (id) => {
+      await Promise.all([changes.refresh(), changes.open(id)]);
+      $('decide-done').textContent = t('drafted', id);
+    },
+    onShow: (which) => showDetailPane(which),
+  });
+  onSessionChange(async ({ signedIn }) => {
+    if (signedIn && !governed) {
+      await start();
+      return;
+    }
+    if (!governed) return;
+    showDraftActs();
+    if (!may('EDITOR')) {
+      drafting.close();
+      if ($('change-set').hidden) showDetailPane('nothing');
+    }
+    if (state.view === 'changes') changes.refresh();
+    changes.retext();
+  });
+  for (const button of document.querySelectorAll('#draft-acts [data-act]')) {
+    button.addEventListener('click', () => openDraft(button.dataset.act));
+  }
+  for (const button of document.querySelectorAll('#details-draft [data-draft-act]')) {
+    button.addEventListener('click', () => openDraft(button.dataset.draftAct, { [button.dataset.draftField]: state.node }));
+  }
   setupSearch({
     input: $('search'),
     list: $('search-results'),
@@ -556,14 +699,17 @@ function wire() {
 async function start() {
   document.body.dataset.ready = 'false';
   $('status').textContent = t('loading');
+  $('status').classList.remove('error');
   try {
     doc = await loadGraph();
   } catch (error) {
-    $('status').textContent = t('failed', error.message);
+    $('status').textContent = error instanceof TokenNeeded ? error.message : t('failed', error.message);
     $('status').classList.add('error');
+    if (error instanceof TokenNeeded) await setupGovernance({ tokenNeeded: true });
     document.body.dataset.ready = 'error';
     return;
   }
+  await setupGovernance();
   performance.mark('graph-loaded');
   index = indexGraph(doc);
   if (state.node && !index.byId.has(state.node)) state.node = null;
