@@ -8,4 +8,5 @@ WHERE $after IS NULL OR d.ordinal > $after
 WITH d
 ORDER BY d.ordinal
 LIMIT $limit
-RETURN d {.code, .holder, .document, .text_json, .note_json, .ordinal} AS duty
+RETURN d {.code, .holder, .document, .text_json, .note_json, .ordinal, .valid_from,
+          .valid_to} AS duty

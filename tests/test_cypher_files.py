@@ -64,8 +64,14 @@ def test_schema_files_split_into_statements() -> None:
         "CREATE INDEX FOR (n:Party) ON (n.kind)",
         "CREATE INDEX FOR (d:Dataset) ON (d.name)",
         "CREATE INDEX FOR (d:Responsibility) ON (d.holder)",
+        "CREATE INDEX FOR (c:ChangeSet) ON (c.id)",
+        "CREATE INDEX FOR (c:ChangeSet) ON (c.status)",
+        "CREATE INDEX FOR (e:LogEntry) ON (e.position)",
+        "CREATE INDEX FOR (e:LogEntry) ON (e.hash)",
+        "CREATE INDEX FOR (t:ApiToken) ON (t.hash)",
+        "CREATE INDEX FOR (t:ApiToken) ON (t.name)",
     )
-    assert len(statements("schema_neo4j")) == 4
+    assert len(statements("schema_neo4j")) == 10
     assert len(statements("chains")) == 1
 
 

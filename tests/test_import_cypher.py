@@ -33,7 +33,12 @@ def test_the_generated_statements_are_up_to_date() -> None:
 
 def test_every_label_and_relation_has_a_create_and_a_merge_statement() -> None:
     names = set(generated_statements())
-    assert {f"{name}.cypher" for name in names} == set(generator().render())
+    rendered = generator().render()
+    assert {f"{name}.cypher" for name in names} | {"log_append.cypher"} == set(rendered)
+    for relation in Relation:  # the change set's statement creates edges of every relation
+        assert f"CREATE (a)-[e:{relation.value}]->(b)" in rendered["log_append.cypher"]
+    for kind in PartyKind:
+        assert f"CREATE (p:Party:{kind.label} {{id: row.id}})" in rendered["log_append.cypher"]
     for mode in ("create", "merge"):
         for kind in PartyKind:
             assert f"import_{mode}_party_{kind.label}" in names

@@ -176,6 +176,8 @@ def responsibility_row(duty: Responsibility, ordinal: int, nth: int = 0) -> Prop
             "document": duty.document,
             "text_json": text_json(duty.text),
             "note_json": text_json(duty.note),
+            "valid_from": _date(duty.validity.valid_from),
+            "valid_to": _date(duty.validity.valid_to),
         },
     }
 
@@ -237,6 +239,7 @@ def responsibility_of(row: Mapping[str, Any]) -> Responsibility:
         text=Text(json.loads(row["text_json"])),
         document=row["document"],
         note=text_from_json(row.get("note_json")),
+        validity=_validity_of(row),
     )
 
 

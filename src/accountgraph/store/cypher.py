@@ -22,6 +22,16 @@ dates are stored (see :mod:`accountgraph.store._cypher_rows`), filtered in the d
 A snapshot reads the whole graph back a page at a time (:data:`READ_BATCH` items a
 statement): parties in id order, the edges leaving each page of them, then the duties.
 
+The store is also a :class:`~accountgraph.governance.changeable.ChangeableStore`: change
+sets, log entries and token records are nodes beside the graph (see
+:mod:`accountgraph.store._cypher_changes`), and a change set is applied by one statement,
+``cypher/log_append.cypher``, which appends its log entry only on top of the head it was
+worked out on, marks it applied and changes the graph, all or nothing: on FalkorDB a
+statement is the only atomic unit there is, on Neo4j it is one transaction. The graph as
+it stands (:meth:`CypherStore.live`) is read whole once per log head and kept: approving
+needs it every time, and reading it is the cost of a snapshot; another writer's change
+moves the head, and the next ``live`` reads the graph again.
+
 A graph whose last load has not finished (see :mod:`accountgraph.store.load_marker`) holds
 part of a dataset: :meth:`CypherStore.stats` and every question then raise
 :class:`~accountgraph.errors.PartialGraphError`. ``stats`` reads the load marker each
@@ -31,12 +41,23 @@ check costs a round trip now and then, not one per question.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import time
 from collections.abc import Sequence
 from typing import Any
 
-from accountgraph.errors import StoreUnavailableError, UnknownPartyError
+from accountgraph.errors import (
+    ChangeError,
+    ChangeRefusedError,
+    StoreUnavailableError,
+    UnknownPartyError,
+)
+from accountgraph.governance.change_set import ChangeSet, Status
+from accountgraph.governance.changeable import LogMovedError, mentioned_parties
+from accountgraph.governance.log import EMPTY_LOG, LogEntry, LogHead
+from accountgraph.governance.operations import Outcome
+from accountgraph.governance.tokens import TokenRecord
 from accountgraph.model import (
     Dataset,
     Direction,
@@ -46,6 +67,15 @@ from accountgraph.model import (
     Path,
     Relation,
     Responsibility,
+)
+from accountgraph.store._cypher_changes import (
+    append_parameters,
+    change_set_of,
+    change_set_parameters,
+    log_entry_of,
+    optional_stamp,
+    stamp,
+    token_of,
 )
 from accountgraph.store._cypher_rows import (
     SEARCH_SEPARATOR,
@@ -57,7 +87,13 @@ from accountgraph.store._cypher_rows import (
     path_order,
     responsibility_of,
 )
-from accountgraph.store.backends.base import CypherBackend, Parameters, Row
+from accountgraph.store.backends.base import (
+    CypherBackend,
+    Parameters,
+    Row,
+    StoreTimeoutError,
+    UniqueConstraintError,
+)
 from accountgraph.store.base import (
     PartyPage,
     StoreStats,
@@ -77,6 +113,19 @@ READ_BATCH = 1000
 
 LOAD_CHECK_INTERVAL = 1.0
 """Seconds a question trusts what the store last read of the graph's load marker."""
+
+APPEND_TRIES = 3
+"""How often a change set's statement is sent when the server does not answer in time: it
+is idempotent (a second sending finds its own entry at the head and writes nothing), and
+FalkorDB may finish a write whoever stops waiting for it."""
+
+LIVE_READS = 5
+"""How often :meth:`CypherStore.live` reads the graph while other writers keep changing it
+under the reading, before it gives up."""
+
+ALL_ENTRIES = 2**31 - 1
+"""The greatest ``$limit``, which keeps every log entry: a LIMIT takes no null, and
+FalkorDB keeps only a LIMIT's low 32 bits (2**32 limits to none)."""
 
 _PARTY_FIELDS = (
     "id",
@@ -150,6 +199,9 @@ class CypherStore:
         self._load_check_interval = load_check_interval
         self._marker_read_at: float | None = None
         self._unfinished: LoadMarker | None = None
+        self._live: tuple[Dataset, LogHead] | None = None
+        self._reading: tuple[asyncio.AbstractEventLoop, asyncio.Lock] | None = None
+        self._schema_ready = False
 
     @property
     def backend(self) -> CypherBackend:
@@ -462,6 +514,183 @@ class CypherStore:
     async def close(self) -> None:
         await self._backend.close()
 
+    # --- ChangeableStore -----------------------------------------------------------------
+
+    async def live(self) -> tuple[Dataset, LogHead]:
+        """The graph as it stands and the log head it reflects: read whole when the head
+        has moved since the last reading (a head read before and after the reading tells
+        that no change set was applied meanwhile), else as kept."""
+        async with self._reading_lock():
+            for _ in range(LIVE_READS):
+                head = await self.log_head()
+                if self._live is not None and self._live[1] == head:
+                    return self._live
+                dataset = await self.snapshot()
+                if await self.log_head() == head:
+                    self._live = (dataset, head)
+                    return self._live
+        raise StoreUnavailableError(
+            self._backend.url,
+            f"change sets kept being applied while the graph was read ({LIVE_READS} "
+            "readings); try again",
+        )
+
+    async def log_head(self) -> LogHead:
+        rows = await self._run("log_head")
+        if not rows:
+            return EMPTY_LOG
+        return LogHead(int(rows[0]["position"]), rows[0]["hash"])
+
+    async def save_change_set(self, change_set: ChangeSet) -> None:
+        if change_set.status is Status.APPLIED:
+            raise ValueError("an applied change set is saved by append()")
+        await self._prepare_writes()
+        parties = sorted(mentioned_parties(change_set.operations))
+        [row] = await self._run("change_set_save", change_set_parameters(change_set, parties))
+        if not row["saved"]:
+            raise ChangeRefusedError(
+                f"change set {change_set.id} was applied meanwhile; it can no longer become "
+                f"{change_set.status.value}",
+                rule="state",
+                change_set=change_set.id,
+            )
+
+    async def change_set(self, change_set_id: str) -> ChangeSet | None:
+        if not _storable(change_set_id):
+            return None
+        rows = await self._run("change_set_by_id", {"id": change_set_id})
+        return change_set_of(rows[0]["body"]) if rows else None
+
+    async def change_sets(
+        self,
+        *,
+        status: Status | None = None,
+        party_id: str | None = None,
+        since: dt.datetime | None = None,
+        first: int = 50,
+        after: str | None = None,
+    ) -> list[ChangeSet]:
+        if not all(_storable(text) for text in (party_id or "", after or "")):
+            return []
+        rows = await self._run(
+            "change_sets_page",
+            {
+                "status": None if status is None else status.value,
+                "party": party_id,
+                "since": optional_stamp(since),
+                "after": after,
+                "limit": min(first, ALL_ENTRIES),
+            },
+        )
+        newest_first = sorted(rows, key=lambda row: (row["created_at"], row["id"]), reverse=True)
+        return [change_set_of(row["body"]) for row in newest_first]
+
+    async def append(self, entry: LogEntry, outcome: Outcome) -> None:
+        """Apply ``entry``'s change set by ``cypher/log_append.cypher``: all of it or
+        nothing, and only on top of the head ``entry`` follows."""
+        await self._prepare_writes()
+        row = await self._append(append_parameters(entry, outcome))
+        if not (row["appended"] or row["already"]):
+            if not row["fresh"]:
+                raise LogMovedError
+            raise StoreUnavailableError(
+                self._backend.url,
+                f"the graph does not hold what its log says: some of the records change set "
+                f"{entry.change_set.id} changes are not as log entry {entry.position - 1} "
+                "left them (was the graph changed by hand?); nothing was written",
+            )
+        followed = LogHead(entry.position - 1, entry.previous_hash)
+        if self._live is not None and self._live[1] == followed:
+            self._live = (outcome.dataset, LogHead(entry.position, entry.hash))
+
+    async def log_entries(
+        self,
+        *,
+        after: int = 0,
+        party_id: str | None = None,
+        since: dt.datetime | None = None,
+        first: int | None = None,
+    ) -> list[LogEntry]:
+        if party_id is not None and not _storable(party_id):
+            return []
+        rows = await self._run(
+            "log_entries",
+            {
+                "after": after,
+                "party": party_id,
+                "since": optional_stamp(since),
+                "limit": ALL_ENTRIES if first is None else min(first, ALL_ENTRIES),
+            },
+        )
+        return [log_entry_of(row["entry"]) for row in sorted(rows, key=_position)]
+
+    async def put_token(self, record: TokenRecord) -> None:
+        await self._prepare_writes()
+        [row] = await self._run(
+            "token_create",
+            {
+                "hash": record.token_hash,
+                "name": record.name,
+                "role": record.role.value,
+                "created_at": stamp(record.created_at),
+            },
+        )
+        if not row["created"]:
+            raise ChangeError(
+                f"{record.name!r} has an active token already: revoke it first "
+                f"(accountgraph token revoke {record.name!r})"
+            )
+
+    async def token_by_hash(self, token_hash: str) -> TokenRecord | None:
+        rows = await self._run("token_by_hash", {"hash": token_hash})
+        return token_of(rows[0]["token"]) if rows else None
+
+    async def tokens(self) -> list[TokenRecord]:
+        rows = await self._run("tokens_all")
+        records = [token_of(row["token"]) for row in rows]
+        return sorted(records, key=lambda record: (record.name, record.created_at))
+
+    async def revoke_token(self, name: str, at: dt.datetime) -> TokenRecord | None:
+        if not _storable(name):
+            return None
+        rows = await self._run("token_revoke", {"name": name, "at": stamp(at)})
+        return token_of(rows[0]["token"]) if rows else None
+
+    async def _append(self, parameters: Parameters) -> Row:
+        """The answer of the change set's statement, sent again after a timeout."""
+        text = statement("log_append")
+        for attempt in range(1, APPEND_TRIES + 1):
+            try:
+                async with self._backend.transaction() as transaction:
+                    [row] = await transaction.run(text, parameters)
+                return row
+            except UniqueConstraintError:
+                # Neo4j: another transaction took the position between our check and commit.
+                raise LogMovedError from None
+            except StoreTimeoutError as error:
+                if attempt == APPEND_TRIES:
+                    raise StoreTimeoutError(
+                        self._backend.url,
+                        f"{error.reason}, {APPEND_TRIES} times; the change set may yet be "
+                        "applied: look at the log before approving it again",
+                    ) from None
+        raise AssertionError("unreachable: the last try returns or raises")
+
+    async def _prepare_writes(self) -> None:
+        """Make the indexes and unique constraints writes rely on, once per store (a graph
+        loaded by an older accountgraph lacks those of the change sets and the log)."""
+        if not self._schema_ready:
+            await self._ready()
+            await self._backend.ensure_schema()
+            self._schema_ready = True
+
+    def _reading_lock(self) -> asyncio.Lock:
+        """One reading of the whole graph at a time (a lock belongs to one event loop)."""
+        loop = asyncio.get_running_loop()
+        if self._reading is None or self._reading[0] is not loop:
+            self._reading = (loop, asyncio.Lock())
+        return self._reading[1]
+
     async def _edges_leaving(self, ids: Sequence[str], day: str | None) -> list[Row]:
         """Every edge leaving the parties ``ids`` (valid on ``day``), a page at a time."""
         rows: list[Row] = []
@@ -497,12 +726,17 @@ class CypherStore:
 
     async def _run(self, name: str, parameters: Parameters | None = None, *ids: str) -> list[Row]:
         """Run ``cypher/NAME.cypher``; no rows without asking when an id cannot exist."""
-        if not self._checked:
-            await self.stats()
-        await self._check_load()
+        await self._ready()
         if not all(_storable(party_id) for party_id in ids):
             return []
         return await self._backend.run(statement(name), parameters)
+
+    async def _ready(self) -> None:
+        """Check, as every statement's first step, that the graph holds the dataset the
+        store was opened for and that its last load finished."""
+        if not self._checked:
+            await self.stats()
+        await self._check_load()
 
     async def _check_load(self, *, again: bool = False) -> None:
         """Raise :class:`PartialGraphError` while the graph's last load has not finished;
@@ -558,6 +792,10 @@ def _path(row: Row) -> Path:
     """A path from a path statement's row, its edges listed as :data:`_EDGE_FIELDS`."""
     edges = [dict(zip(_EDGE_FIELDS, values, strict=True)) for values in row["edges"]]
     return path_of({"ids": row["ids"], "edges": edges})
+
+
+def _position(row: Row) -> int:
+    return int(row["position"])
 
 
 def _ordinal(row: Row) -> int:

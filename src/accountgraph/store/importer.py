@@ -272,6 +272,14 @@ async def load(
     [held] = await backend.run(statement("load_check"))
     names = sorted(held["datasets"])
     nodes = int(held["nodes"])
+    applied = int(held["applied"])
+    if applied and not replace:
+        raise AccountGraphError(
+            f"{backend.url} holds dataset {', '.join(repr(n) for n in names)} with {applied} "
+            "applied change sets on top of it; loading a dataset again would undo them. "
+            "Write the graph as it stands with `accountgraph export --format dataset`, and "
+            "load that with --replace (which removes the change sets, the log and the tokens)"
+        )
     foreign = [name for name in names if name != dataset.name]
     if (foreign or (nodes and not names)) and not replace:
         what = (
@@ -334,7 +342,7 @@ def plan_load(dataset: Dataset, *, replaces: tuple[str, ...] | None = None) -> L
     )
 
 
-ROW_FORMAT = "accountgraph rows 2"
+ROW_FORMAT = "accountgraph rows 3"
 """Part of every fingerprint: change it when the rows a dataset makes change, so that a
 load after the change stamps everything anew."""
 

@@ -5,7 +5,8 @@ strings, numbers, booleans, lists and nulls — never driver graph objects), or 
 sequence of statements as atomically as its server can. It turns every way the server
 can fail (unreachable, refused credentials, time-out, server error) into
 :class:`~accountgraph.errors.StoreUnavailableError` naming the redacted URL — a
-:class:`StoreTimeoutError` when the server did not answer in time — and never waits
+:class:`StoreTimeoutError` when the server did not answer in time, a
+:class:`UniqueConstraintError` when a write broke a unique constraint — and never waits
 longer than its ``timeout`` for one answer.
 """
 
@@ -46,6 +47,12 @@ class StoreTimeoutError(StoreUnavailableError):
     for one, lets a write it has begun finish whoever stops waiting for it (but runs the
     writes to one graph one after another, so a statement sent next starts after it).
     """
+
+
+class UniqueConstraintError(StoreUnavailableError):
+    """A statement would have made a second node with a value a unique constraint keeps to
+    one (a log position, a change set's id): another writer made it first. The server
+    wrote nothing of the statement (of the transaction, on Neo4j)."""
 
 
 class StatementRunner(Protocol):

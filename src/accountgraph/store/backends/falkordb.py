@@ -37,14 +37,24 @@ from accountgraph.store.backends.base import (
     Statement,
     StatementRunner,
     StoreTimeoutError,
+    UniqueConstraintError,
     is_read_only,
 )
 from accountgraph.store.statements import statements
 from accountgraph.store.urls import parse_falkordb_url
 
 _INDEX = re.compile(r"CREATE INDEX FOR \(\w+:(\w+)\) ON \(\w+\.(\w+)\)")
-_UNIQUE = (("Party", "id"),)
+_UNIQUE = (
+    ("Party", "id"),
+    ("ChangeSet", "id"),
+    ("LogEntry", "position"),
+    ("LogEntry", "hash"),
+    ("ApiToken", "hash"),
+)
 """Unique constraints, as (label, property); each needs the index the schema file makes."""
+
+_CONSTRAINT_VIOLATION = "unique constraint violation"
+"""What the server says of a write that broke a unique constraint (it then wrote nothing)."""
 
 _EMPTY_KEY = "empty key"
 """What the server says when asked about a graph that does not exist yet."""
@@ -88,8 +98,8 @@ class FalkorDBBackend:
         yield self
 
     async def ensure_schema(self) -> list[str]:
-        """Create the indexes of ``cypher/schema_falkordb.cypher`` and the unique constraint
-        on ``Party.id`` that the graph lacks; say which were created.
+        """Create the indexes of ``cypher/schema_falkordb.cypher`` and the unique constraints
+        (:data:`_UNIQUE`) that the graph lacks; say which were created.
 
         The server is asked first what it has (``db.indexes()``, ``db.constraints()``), so
         a load sends no schema command it does not need: the server keeps each creation in
@@ -241,6 +251,8 @@ class FalkorDBBackend:
             return error
         if isinstance(error, TimeoutError | RedisTimeoutError):
             return StoreTimeoutError(self.url, f"no answer within {self.timeout:g} s")
+        if isinstance(error, ResponseError) and _CONSTRAINT_VIOLATION in str(error):
+            return UniqueConstraintError(self.url, str(error))
         if _refused(error):
             reason = "cannot reach the server: connection refused"
         else:

@@ -42,6 +42,7 @@ from accountgraph.store.backends.base import (
     Statement,
     StatementRunner,
     StoreTimeoutError,
+    UniqueConstraintError,
     is_read_only,
 )
 from accountgraph.store.statements import statements
@@ -60,6 +61,7 @@ SCHEMA = "schema_neo4j"
 
 _EXPECTED_SCHEMES = "neo4j://, neo4j+s://, bolt:// or bolt+s://"
 _UNKNOWN_ERROR = "Neo.DatabaseError.General.UnknownError"
+_CONSTRAINT_FAILED = "Neo.ClientError.Schema.ConstraintValidationFailed"
 _FIRST_RETRY_DELAY = 0.05
 _MAX_RETRY_DELAY = 1.0
 
@@ -197,9 +199,14 @@ class Neo4jBackend:
         except TimeoutError:
             raise StoreTimeoutError(self.url, f"no answer within {self.timeout:g} s") from None
         except (Neo4jError, DriverError) as exc:
-            raise StoreUnavailableError(self.url, self._reason(exc)) from exc
+            raise self._failure(exc) from exc
         except OSError as exc:
             raise StoreUnavailableError(self.url, f"network error: {exc}") from exc
+
+    def _failure(self, exc: Neo4jError | DriverError) -> StoreUnavailableError:
+        if isinstance(exc, Neo4jError) and exc.code == _CONSTRAINT_FAILED:
+            return UniqueConstraintError(self.url, self._reason(exc))
+        return StoreUnavailableError(self.url, self._reason(exc))
 
     async def _abandon(self, call: Awaitable[object]) -> None:
         """Wait up to ``timeout`` for ``call`` (a rollback, a close); its failure changes
@@ -290,7 +297,7 @@ class Neo4jBackend:
                 raise StoreTimeoutError(self.url, reason) from None
             except (Neo4jError, DriverError) as exc:
                 if not (retry and exc.is_retryable()) or loop.time() + delay >= deadline:
-                    raise StoreUnavailableError(self.url, self._reason(exc)) from exc
+                    raise self._failure(exc) from exc
                 last = exc
             except OSError as exc:
                 raise StoreUnavailableError(self.url, f"network error: {exc}") from exc
