@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx2 as httpx
 import pytest
@@ -239,11 +240,55 @@ def never_kept(tab: Tab, token: str) -> None:
     assert token not in str(kept["html"])
 
 
-def graphql(server: GovernedServer, query: str, token: str | None = None) -> httpx.Response:
+def graphql(
+    server: GovernedServer,
+    query: str,
+    token: str | None = None,
+    variables: dict[str, Any] | None = None,
+) -> httpx.Response:
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     return httpx.post(
-        f"{server.base}/graphql", json={"query": query}, headers=headers, timeout=HTTP_TIMEOUT
+        f"{server.base}/graphql",
+        json={"query": query, "variables": variables},
+        headers=headers,
+        timeout=HTTP_TIMEOUT,
     )
+
+
+def data(
+    server: GovernedServer, query: str, who: str, variables: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The data of an answer that must have no error, asked with ``who``'s token."""
+    answer = graphql(server, query, server.tokens[who], variables).json()
+    assert "errors" not in answer, answer
+    found: dict[str, Any] = answer["data"]
+    return found
+
+
+def next_log_position(server: GovernedServer) -> int:
+    return int(data(server, "{ logHead { position } }", "bob")["logHead"]["position"]) + 1
+
+
+DRAFT = """mutation ($input: ChangeSetInput!, $propose: Boolean) {
+  draftChangeSet(input: $input, propose: $propose) { id }
+}"""
+APPROVE = "mutation ($id: ID!) { approveChangeSet(id: $id) { status } }"
+
+
+def draft_over_http(
+    server: GovernedServer, who: str, title: str, operation: dict[str, Any], *, propose: bool
+) -> str:
+    """A change set drafted through the API, as the CLI or another client would."""
+    change_set = {
+        "title": title,
+        "reason": "Set up by the test.",
+        "basis": {"decision": "Test 1/2026"},
+        "effective": "2024-01-01",
+        "operations": [operation],
+    }
+    drafted = data(server, DRAFT, who, {"input": change_set, "propose": propose})
+    change_set_id: str = drafted["draftChangeSet"]["id"]
+    return change_set_id
 
 
 # --- the API the page signs in with --------------------------------------------------------
@@ -333,13 +378,15 @@ def test_an_editor_drafts_two_acts_and_an_approver_approves_one_and_rejects_the_
     expect(approver.pending(appointing)).to_be_visible()
     approver.open_change_set(appointing)
     expect(approver.change_set.locator(f'g[data-party="{NEW_HOLDER}"]')).to_be_visible()
+    position = next_log_position(server)
     approver.button("Approve").click()
     expect(approver.page.locator("#decide-done")).to_have_text(
-        "Approved and applied: log entry 1. The chart shows the change."
+        f"Approved and applied: log entry {position}. The chart shows the change."
     )
     expect(approver.page.locator("#change-set-status")).to_contain_text(
-        "Applied as log entry 1, approved by bob"
+        f"Applied as log entry {position}, approved by bob"
     )
+    expect(approver.change_set).to_be_focused()
     expect(approver.pending(appointing)).to_have_count(0)
 
     approver.open_change_set(retiring)
@@ -352,6 +399,7 @@ def test_an_editor_drafts_two_acts_and_an_approver_approves_one_and_rejects_the_
     dialog.get_by_role("button", name="Reject", exact=True).click()
     expect(dialog).to_be_hidden()
     expect(approver.page.locator("#decide-done")).to_have_text("Rejected.")
+    expect(approver.change_set).to_be_focused()
     expect(approver.page.locator("#change-set-status")).to_have_text(
         "Rejected by bob: The technical line still exists."
     )
@@ -368,7 +416,7 @@ def test_an_editor_drafts_two_acts_and_an_approver_approves_one_and_rejects_the_
     history = approver.page.locator("#details-history")
     expect(history).to_have_attribute("data-state", "ready")
     entry = history.locator(f'li[data-change-set="{appointing}"]')
-    expect(entry).to_contain_text("log entry 1")
+    expect(entry).to_contain_text(f"log entry {position}")
     expect(entry).to_contain_text("drafted by alice, approved by bob")
     expect(entry).to_contain_text("Assistant Director General, Administration")
     expect(entry.locator('.diff-list li[data-change="ADDED"]')).to_contain_text("serves as")
@@ -383,6 +431,107 @@ def test_an_editor_drafts_two_acts_and_an_approver_approves_one_and_rejects_the_
     never_kept(approver, server.tokens["bob"])
     editor.assert_nothing_went_wrong()
     approver.assert_nothing_went_wrong()
+
+
+# --- replacing a holder ---------------------------------------------------------------------
+
+UNOG_DG = "unog-director-general"
+DO = "designated-official-switzerland"
+ACTING = "unog-acting-director-general"
+EXTRA_EDGE = {
+    "from": UNOG_DG,
+    "relation": "REPORTS_TO",
+    "to": "un-secretary-general",
+    "cite": [{"section": "I(b)", "text": {"en": "An invented clause.", "zh": "虚构的条款。"}}],
+}
+
+
+def test_replacing_a_holder_moves_the_edges_ticked_to_the_new_one(
+    browser: Browser, server: GovernedServer, tabs: list[Tab]
+) -> None:
+    # The holder of the Designated Official role gets a second edge, through the API.
+    extra = draft_over_http(
+        server, "dave", "Give the UNOG DG a line", {"addEdge": EXTRA_EDGE}, propose=True
+    )
+    assert data(server, APPROVE, "bob", {"id": extra})["approveChangeSet"]["status"] == "APPLIED"
+
+    tab = new_tab(browser, server, tabs)
+    tab.open("?view=changes")
+    tab.sign_in(server.tokens["alice"])
+    tab.signed_in_as("alice", "editor")
+    tab.button("Appoint or replace a holder").click()
+    tab.field("Role").select_option(DO)
+    holders = tab.page.locator("#appoint-holders")
+    expect(holders).to_have_text(
+        "Now held by Director-General of the United Nations Office at Geneva."
+    )
+    replace = tab.page.get_by_role(
+        "radio", name="Replace Director-General of the United Nations Office at Geneva"
+    )
+    expect(replace).to_be_checked()
+    moves = tab.page.locator("#move-edge-list")
+    expect(moves).to_have_attribute("data-state", "ready")
+    always = moves.locator('input[data-move="always"]')
+    expect(always).to_be_checked()
+    expect(always).to_be_disabled()
+    tab.page.get_by_role("checkbox", name=re.compile("reports to")).check()
+    tab.page.get_by_role("checkbox", name=re.compile("Retire the old holder")).check()
+    tab.field("Id (kebab-case)").fill(ACTING)
+    tab.field("Name (English)").fill("Acting Director-General of UNOG")
+    tab.field("Section").fill("I(b)")
+    tab.field("Clause (English)").fill("The Designated Official is the Director-General.")
+    tab.fill_basis(reason="The Director-General is away.", decision="SG letter 2/2026")
+    expect(tab.field("Title")).to_have_value(
+        "Replace Director-General of the United Nations Office at Geneva by Acting "
+        "Director-General of UNOG as Designated Official for Switzerland"
+    )
+    replacing = tab.draft()
+
+    diagram = tab.change_set.locator(".diff-diagram")
+    changes = {
+        f'g[data-party="{ACTING}"]': "ADDED",
+        f'g[data-party="{UNOG_DG}"]': "RETIRED",
+        f'g[data-edge="{UNOG_DG}|SERVES_AS|{DO}|"]': "RETIRED",
+        f'g[data-edge="{ACTING}|SERVES_AS|{DO}|"]': "ADDED",
+        f'g[data-edge="{UNOG_DG}|REPORTS_TO|un-secretary-general|"]': "RETIRED",
+        f'g[data-edge="{ACTING}|REPORTS_TO|un-secretary-general|"]': "ADDED",
+    }
+    for selector, change in changes.items():
+        expect(diagram.locator(selector)).to_have_attribute("data-change", change)
+    expect(diagram.locator("g[data-change]")).to_have_count(len(changes))
+    operations = tab.page.locator("#change-set-operations")
+    expect(operations.locator("li code.op")).to_have_text(
+        ["add-party", "retire-edge", "retire-edge", "add-edge", "add-edge", "retire-party"]
+    )
+    # The edge moved keeps its clauses, in both languages.
+    expect(operations.locator("li").nth(4)).to_contain_text("虚构的条款。")
+    tab.button("Withdraw").click()
+    expect(tab.page.locator("#decide-done")).to_have_text("Withdrawn.")
+    expect(tab.pending(replacing)).to_have_count(0)
+    tab.assert_nothing_went_wrong()
+
+
+def test_your_own_draft_is_listed_and_proposed_from_the_page(
+    browser: Browser, server: GovernedServer, tabs: list[Tab]
+) -> None:
+    edge = {**EXTRA_EDGE, "from": "wipo-head-sscs", "relation": "LIAISES_WITH", "to": "un-dss"}
+    edge["cite"] = [{"section": "III.C", "text": {"en": "An invented clause."}}]
+    mine = draft_over_http(server, "dave", "Dave's draft", {"addEdge": edge}, propose=False)
+    tab = new_tab(browser, server, tabs)
+    tab.open("?view=changes")
+    expect(tab.pending(mine)).to_have_count(0)  # nobody's draft but its author's
+    tab.sign_in(server.tokens["dave"])
+    tab.signed_in_as("dave", "editor")
+    expect(tab.pending(mine)).to_have_attribute("data-status", "DRAFT")
+    expect(tab.pending(mine)).to_contain_text("your draft")
+    tab.open_change_set(mine)
+    expect(tab.page.locator("#change-set-status")).to_have_text("Draft: not yet proposed.")
+    tab.button("Propose").click()
+    expect(tab.page.locator("#decide-done")).to_have_text("Proposed.")
+    expect(tab.pending(mine)).to_have_attribute("data-status", "PROPOSED")
+    tab.button("Withdraw").click()
+    expect(tab.page.locator("#decide-done")).to_have_text("Withdrawn.")
+    tab.assert_nothing_went_wrong()
 
 
 # --- refusals, in words ---------------------------------------------------------------------
@@ -513,6 +662,29 @@ def test_signing_in_and_out_works_by_keyboard(
     expect(tab.page.locator("#signed-in")).to_be_hidden()
     never_kept(tab, server.tokens["bob"])
     tab.assert_nothing_went_wrong()
+
+
+# --- a server that answers only signed-in users ------------------------------------------------
+
+
+def test_a_server_that_needs_a_token_to_read_draws_the_graph_once_signed_in(
+    browser: Browser, server: GovernedServer, tabs: list[Tab]
+) -> None:
+    with running_server("--store", server.store, "--read-needs-token") as base:
+        tab = new_tab(browser, GovernedServer(base, server.store, server.tokens), tabs)
+        tab.unauthorized_expected = True
+        tab.page.goto(f"{base}/")
+        expect(tab.page.locator("body")).to_have_attribute("data-ready", "error")
+        expect(tab.page.locator("#status")).to_have_text(
+            "This server answers signed-in users only: sign in with your token."
+        )
+        tab.sign_in(server.tokens["alice"])
+        tab.signed_in_as("alice", "editor")
+        expect(tab.page.locator("body")).to_have_attribute("data-ready", "true")
+        expect(tab.node(SC)).to_have_count(1)
+        expect(tab.button("Change sets")).to_be_visible()
+        never_kept(tab, server.tokens["alice"])
+        tab.assert_nothing_went_wrong()
 
 
 # --- a store that cannot be changed ----------------------------------------------------------

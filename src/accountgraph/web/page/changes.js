@@ -231,7 +231,8 @@ export function setupChanges({ words, lang, graphChanged, onShow }) {
       return;
     }
     rejectDialog.close();
-    await decide((id) => reject(id, reason), () => t('rejected'));
+    const ok = await decide((id) => reject(id, reason), () => t('rejected'));
+    (ok ? $('change-set') : $('reject')).focus();
   });
   $('pending-refresh').addEventListener('click', refresh);
 

@@ -96,6 +96,7 @@ export function setupDrafting({ graph, words, onDrafted, onShow }) {
       ...roles.map((n) => Object.assign(document.createElement('option'), { value: n.id, textContent: nameOf(n.id) })),
     );
     if (roleChosen && roles.some((n) => n.id === roleChosen)) role.value = roleChosen;
+    if (act) $('draft-title').textContent = t(ACTS[act]);
     if (act === 'appoint') showHolders({ keep: true });
     if (act === 'retire-edge') listEdgesToRetire();
   }
@@ -151,8 +152,12 @@ export function setupDrafting({ graph, words, onDrafted, onShow }) {
     const list = $('move-edge-list');
     const role = $('appoint-role').value;
     box.hidden = old === 'appoint';
+    const ticked = new Set(
+      [...list.querySelectorAll('input[data-move="choice"]:checked')].map((b) => list.dataset.holder + b.value),
+    );
     moveCandidates = [];
     list.replaceChildren();
+    list.dataset.holder = old;
     if (old === 'appoint') return;
     const mine = ++moveRequest;
     list.dataset.state = 'loading';
@@ -173,7 +178,7 @@ export function setupDrafting({ graph, words, onDrafted, onShow }) {
         label.className = 'choice';
         const box = Object.assign(document.createElement('input'), { type: 'checkbox', value: String(i) });
         const always = edge.relation === SERVES_AS && edge.to.id === role && edge.from.id === old;
-        box.checked = always;
+        box.checked = always || ticked.has(old + String(i));
         box.disabled = always;
         box.dataset.move = always ? 'always' : 'choice';
         const relation = `${relationLabel(edge.relation)}${edge.scope ? ` (${edge.scope})` : ''}`;
