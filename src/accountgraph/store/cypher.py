@@ -657,12 +657,13 @@ class CypherStore:
         return token_of(rows[0]["token"]) if rows else None
 
     async def _append(self, parameters: Parameters) -> Row:
-        """The answer of the change set's statement, sent again after a timeout."""
+        """The answer of the change set's statement, sent again after a timeout. One
+        statement is one transaction on Neo4j (which the backend runs again after a
+        deadlock or a lost leader, as the statement may be) and atomic on FalkorDB."""
         text = statement("log_append")
         for attempt in range(1, APPEND_TRIES + 1):
             try:
-                async with self._backend.transaction() as transaction:
-                    [row] = await transaction.run(text, parameters)
+                [row] = await self._backend.run(text, parameters)
                 return row
             except UniqueConstraintError:
                 # Neo4j: another transaction took the position between our check and commit.
