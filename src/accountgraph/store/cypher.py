@@ -28,9 +28,11 @@ sets, log entries and token records are nodes beside the graph (see
 ``cypher/log_append.cypher``, which appends its log entry only on top of the head it was
 worked out on, marks it applied and changes the graph, all or nothing: on FalkorDB a
 statement is the only atomic unit there is, on Neo4j it is one transaction. The graph as
-it stands (:meth:`CypherStore.live`) is read whole once per log head and kept: approving
-needs it every time, and reading it is the cost of a snapshot; another writer's change
-moves the head, and the next ``live`` reads the graph again.
+it stands (:meth:`CypherStore.live`) is read whole once and kept: approving needs it
+every time, and reading it costs a snapshot. A change set this store applies updates what
+it keeps; one another writer applied moves the log head, and the next ``live`` replays the
+new log entries on what it keeps, as :mod:`accountgraph.store.sqlite` does; a load (which
+writes a new run in the load marker) makes it read the graph whole again.
 
 A graph whose last load has not finished (see :mod:`accountgraph.store.load_marker`) holds
 part of a dataset: :meth:`CypherStore.stats` and every question then raise
@@ -45,6 +47,7 @@ import asyncio
 import datetime as dt
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from accountgraph.errors import (
@@ -56,7 +59,7 @@ from accountgraph.errors import (
 from accountgraph.governance.change_set import ChangeSet, Status
 from accountgraph.governance.changeable import LogMovedError, mentioned_parties
 from accountgraph.governance.log import EMPTY_LOG, LogEntry, LogHead
-from accountgraph.governance.operations import Outcome
+from accountgraph.governance.operations import Outcome, apply_operations
 from accountgraph.governance.tokens import TokenRecord
 from accountgraph.model import (
     Dataset,
@@ -168,6 +171,15 @@ def _storable(text: str) -> bool:
     return "\x00" not in text
 
 
+@dataclass(frozen=True, slots=True)
+class _Kept:
+    """The graph as it stood at a log head, after the load whose run is ``load``."""
+
+    dataset: Dataset
+    head: LogHead
+    load: str | None
+
+
 class CypherStore:
     """A :class:`~accountgraph.store.base.GraphStore` over a graph database server.
 
@@ -199,7 +211,7 @@ class CypherStore:
         self._load_check_interval = load_check_interval
         self._marker_read_at: float | None = None
         self._unfinished: LoadMarker | None = None
-        self._live: tuple[Dataset, LogHead] | None = None
+        self._live: _Kept | None = None
         self._reading: tuple[asyncio.AbstractEventLoop, asyncio.Lock] | None = None
         self._schema_ready = False
 
@@ -517,29 +529,58 @@ class CypherStore:
     # --- ChangeableStore -----------------------------------------------------------------
 
     async def live(self) -> tuple[Dataset, LogHead]:
-        """The graph as it stands and the log head it reflects: read whole when the head
-        has moved since the last reading (a head read before and after the reading tells
-        that no change set was applied meanwhile), else as kept."""
+        """The graph as it stands and the log head it reflects: as kept while neither the
+        head nor the graph's load has changed; when another writer moved the head, the
+        graph kept with the log entries since replayed on it (what those writers made of
+        it too); read whole the first time, after a load, or when the kept graph is not
+        where the log continues (a head read before and after the reading tells that no
+        change set was applied meanwhile)."""
         async with self._reading_lock():
             for _ in range(LIVE_READS):
-                head = await self.log_head()
-                if self._live is not None and self._live[1] == head:
-                    return self._live
+                load, head = await self._log_position()
+                kept = self._live
+                if kept is not None and kept.load == load:
+                    if kept.head == head:
+                        return kept.dataset, kept.head
+                    if kept.head.position < head.position:
+                        caught_up = await self._caught_up(kept)
+                        if caught_up is not None:
+                            self._live = caught_up
+                            return caught_up.dataset, caught_up.head
                 dataset = await self.snapshot()
-                if await self.log_head() == head:
-                    self._live = (dataset, head)
-                    return self._live
+                if await self._log_position() == (load, head):
+                    self._live = _Kept(dataset, head, load)
+                    return dataset, head
         raise StoreUnavailableError(
             self._backend.url,
             f"change sets kept being applied while the graph was read ({LIVE_READS} "
             "readings); try again",
         )
 
+    async def _caught_up(self, kept: _Kept) -> _Kept | None:
+        """The graph kept with the change sets applied since replayed on it; ``None`` when
+        the log does not continue from where it was kept."""
+        dataset, head = kept.dataset, kept.head
+        for entry in await self.log_entries(after=head.position):
+            if entry.position != head.position + 1 or entry.previous_hash != head.hash:
+                return None
+            change_set = entry.change_set
+            try:
+                outcome = apply_operations(dataset, change_set.operations, change_set.effective)
+            except ChangeRefusedError:
+                return None
+            dataset, head = outcome.dataset, LogHead(entry.position, entry.hash)
+        return _Kept(dataset, head, kept.load)
+
     async def log_head(self) -> LogHead:
-        rows = await self._run("log_head")
-        if not rows:
-            return EMPTY_LOG
-        return LogHead(int(rows[0]["position"]), rows[0]["hash"])
+        _, head = await self._log_position()
+        return head
+
+    async def _log_position(self) -> tuple[str | None, LogHead]:
+        """The run of the graph's last load, and the log's head."""
+        [row] = await self._run("log_head")
+        head = EMPTY_LOG if row["position"] is None else LogHead(int(row["position"]), row["hash"])
+        return row["load"], head
 
     async def save_change_set(self, change_set: ChangeSet) -> None:
         if change_set.status is Status.APPLIED:
@@ -599,9 +640,9 @@ class CypherStore:
                 f"{entry.change_set.id} changes are not as log entry {entry.position - 1} "
                 "left them (was the graph changed by hand?); nothing was written",
             )
-        followed = LogHead(entry.position - 1, entry.previous_hash)
-        if self._live is not None and self._live[1] == followed:
-            self._live = (outcome.dataset, LogHead(entry.position, entry.hash))
+        kept = self._live
+        if kept is not None and kept.head == LogHead(entry.position - 1, entry.previous_hash):
+            self._live = _Kept(outcome.dataset, LogHead(entry.position, entry.hash), kept.load)
 
     async def log_entries(
         self,
