@@ -334,7 +334,7 @@ class DatasetBuilder:
         known.update(zip(ids, ids, strict=True))
         if len(known) - before != count:  # an id twice
             raise _doubt()
-        values = list(map(MappingProxyType, names))
+        values = list(map(MappingProxyType, map(dict, names)))  # as Text does: its own copy
         self._parties += instances(
             Party,
             count,
@@ -368,6 +368,8 @@ class DatasetBuilder:
             raise _doubt()
         if not sources:
             return
+        if set(map(type, sources)) != {str} or set(map(type, targets)) != {str}:
+            raise _doubt()
         known = self._rests
         prepared: list[Any] = list(map(known.get, rest_keys))
         if None in prepared:
