@@ -30,6 +30,7 @@ import pytest
 from accountgraph.errors import (
     AccountGraphError,
     ChangeError,
+    ChangeRefusedError,
     ReadOnlyStoreError,
     StoreUnavailableError,
 )
@@ -758,6 +759,45 @@ def test_two_writers_on_one_head_both_apply_one_after_the_other(
     assert sorted(applied) == ["cs-one", "cs-two"]
     assert intact
     assert head.position == 2
+
+
+@falkordb_only
+def test_an_applied_change_set_is_not_written_over_nor_a_second_active_token_kept(
+    falkordb_server: FalkorDBServer,
+) -> None:
+    """What the service checks before it writes, the store holds to as well, for a writer
+    that checked before another one wrote."""
+    url = falkordb_server.graph_url("writes-guards")
+
+    async def scenario() -> tuple[ChangeRefusedError, ChangeError, Status, int]:
+        store = await loaded_store(url, graphs.framework())
+        try:
+            await approve_one(store, "cs-wardens", WARDENS_GO)
+            applied = await store.change_set("cs-wardens")
+            assert applied is not None
+            stale = applied.moved(Status.WITHDRAWN, decided_by="erin")
+            with pytest.raises(ChangeRefusedError) as overwritten:
+                await store.save_change_set(stale)
+            await Governance(store).create_token(None, APPROVER.name, APPROVER.role)
+            [record] = await store.tokens()
+            with pytest.raises(ChangeError) as twice:
+                await store.put_token(replace(record, token_hash="0" * 64))
+            kept = await store.change_set("cs-wardens")
+            assert kept is not None
+            return overwritten.value, twice.value, kept.status, len(await store.tokens())
+        finally:
+            await store.close()
+
+    overwritten, twice, status, tokens = bounded(scenario())
+    assert overwritten.rule == "state"
+    assert str(overwritten) == (
+        "change set cs-wardens was applied meanwhile; it can no longer become withdrawn"
+    )
+    assert str(twice) == (
+        "'alan' has an active token already: revoke it first (accountgraph token revoke 'alan')"
+    )
+    assert status is Status.APPLIED
+    assert tokens == 1
 
 
 class LostAnswerBackend(WrappedFalkorDBBackend):
