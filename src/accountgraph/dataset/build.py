@@ -42,7 +42,7 @@ from accountgraph.model import (
     Text,
     Validity,
 )
-from accountgraph.rules import check_rules
+from accountgraph.rules import FORMAT_RULES, check_rules
 
 ITEM_SECTIONS = ("parties", "edges", "responsibilities")
 """The lists of a dataset, which a reader hands over item by item."""
@@ -226,7 +226,7 @@ class DatasetBuilder:
             edges=tuple(self._edges),
             responsibilities=tuple(self._duties),
         )
-        if check_rules(dataset):  # the careful path says which rule, and where
+        if check_rules(dataset, skip=FORMAT_RULES):  # the careful path says which, and where
             raise _doubt()
         return dataset
 

@@ -5,7 +5,7 @@ to a store or knows about GraphQL. Dataset loading (:mod:`accountgraph.dataset`)
 sets both call :func:`check_rules`, so a graph is held to the same rules however it was made.
 """
 
-from accountgraph.rules.book import RULES, check_rules
+from accountgraph.rules.book import FORMAT_RULES, RULES, check_rules
 from accountgraph.rules.violation import RuleViolation
 
-__all__ = ["RULES", "RuleViolation", "check_rules"]
+__all__ = ["FORMAT_RULES", "RULES", "RuleViolation", "check_rules"]

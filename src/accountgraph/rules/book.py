@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from types import MappingProxyType
 
@@ -58,12 +59,22 @@ RULES: Mapping[str, str] = MappingProxyType({code: words for code, words, _ in _
 _POSITION = {code: at for at, code in enumerate(RULES)}
 
 
-def check_rules(dataset: Dataset) -> list[RuleViolation]:
+FORMAT_RULES: AbstractSet[str] = frozenset(
+    ("duplicate-party-id", "duplicate-edge", "edge-end-missing")
+)
+"""The rules the dataset format states itself: a dataset reader refuses what breaks them
+as it reads, and need not have them checked again (``check_rules(..., skip=FORMAT_RULES)``)."""
+
+
+def check_rules(dataset: Dataset, *, skip: AbstractSet[str] = frozenset()) -> list[RuleViolation]:
     """Every violation of every rule of :data:`RULES` in ``dataset``, in a stable order:
-    by rule, then by the parties and edges concerned."""
+    by rule, then by the parties and edges concerned. The rules ``skip`` names, which the
+    caller has made sure of already, are not checked."""
     with _collector_paused():
         index = DatasetIndex(dataset)
-        found = [violation for _, _, rule in _BOOK for violation in rule(index)]
+        found = [
+            violation for code, _, rule in _BOOK if code not in skip for violation in rule(index)
+        ]
     return sorted(found, key=_order)
 
 

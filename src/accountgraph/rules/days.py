@@ -19,7 +19,9 @@ _ONE_DAY = dt.timedelta(days=1)
 
 
 def span_of(validity: Validity) -> Span:
-    return (validity.valid_from, validity.valid_to)
+    """``validity``'s days; the first and last days of the calendar are its open ends."""
+    start, end = validity.valid_from, validity.valid_to
+    return (None if start == dt.date.min else start, None if end == dt.date.max else end)
 
 
 def meet(first: Span, second: Span) -> Span | None:

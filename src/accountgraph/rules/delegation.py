@@ -53,13 +53,16 @@ def _unsettled(delegations: RelationEdges, lines: RelationEdges) -> list[bool]:
 
     A delegation to a party with an ACCOUNTABLE_TO edge straight back to the delegator is
     settled when every such edge holds on every day any delegation does: the common case,
-    looked up in C. A party with several principals is looked up again with its first."""
-    principal = dict(zip(lines.sources, lines.targets, strict=True))
-    unsettled = list(map(ne, map(principal.get, delegations.targets), delegations.sources))
-    if any(unsettled) and len(principal) < len(lines.sources):
-        first = dict(zip(reversed(lines.sources), reversed(lines.targets), strict=True))
-        again = map(ne, map(first.get, delegations.targets), delegations.sources)
-        unsettled = [was and still for was, still in zip(unsettled, again, strict=True)]
+    looked up in C with each party's first principal. Where it fails, a party with several
+    principals is looked up again with its last."""
+    sources, targets = delegations.sources, delegations.targets
+    first = dict(zip(reversed(lines.sources), reversed(lines.targets), strict=True))
+    unsettled = list(map(ne, map(first.get, targets), sources))
+    if any(unsettled) and len(first) < len(lines.sources):
+        last = dict(zip(lines.sources, lines.targets, strict=True))
+        for at in compress(range(len(unsettled)), unsettled):
+            if last.get(targets[at]) == sources[at]:
+                unsettled[at] = False
     every_line = lines.common_span
     delegated = delegations.span_hull
     if delegated is not None and (every_line is None or not within(delegated, every_line)):
@@ -74,9 +77,10 @@ def _unsettled(delegations: RelationEdges, lines: RelationEdges) -> list[bool]:
 
 
 def _days_unaccountable(index: DatasetIndex, lines: RelationEdges, edge: Edge) -> list[Span]:
-    """The days ``edge`` holds on which its target is not accountable to its source."""
+    """The days ``edge`` holds on which its target is not accountable to its source (a
+    party is to itself)."""
     held = index.effective_span(edge)
-    if held is None:
+    if held is None or edge.source == edge.target:
         return []
     reachable = _lines_up_from(index, lines, edge.target, held)
     if not any(line.target == edge.source for line, _ in reachable):

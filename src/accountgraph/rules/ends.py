@@ -29,7 +29,7 @@ from accountgraph.rules.violation import RuleViolation, edge_key, edge_words
 def missing_ends(index: DatasetIndex) -> Iterator[RuleViolation]:
     ids = index.party_ids
     for group in index.every_relation():
-        if group.source_set <= ids and group.target_set <= ids:
+        if group.ends_within(ids):
             continue
         for edge in group.edges:
             missing = [end for end in dict.fromkeys((edge.source, edge.target)) if end not in ids]
@@ -47,7 +47,7 @@ def missing_ends(index: DatasetIndex) -> Iterator[RuleViolation]:
 def edges_outside_their_parties(index: DatasetIndex) -> Iterator[RuleViolation]:
     groups = list(index.every_relation())
     edge_hull = hull(span for group in groups if (span := group.span_hull) is not None)
-    every_party = meet_all(index.party_spans.values())
+    every_party = meet_all(index.party_spans)
     if edge_hull is None or (every_party is not None and within(edge_hull, every_party)):
         return
     # Only an edge of a party that does not take part on all the days some edge holds can

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
-from itertools import compress
 from operator import attrgetter
 
 from accountgraph.rules.index import DatasetIndex, RelationEdges
@@ -34,20 +33,9 @@ def duplicate_edges(index: DatasetIndex) -> Iterator[RuleViolation]:
 
 
 def _duplicates(group: RelationEdges) -> Iterator[RuleViolation]:
-    count = len(group.edges)
-    # Edges of one relation from as many parties as there are edges (or to as many) cannot
-    # share a key: the common case, settled by two sets.
-    if len(group.source_set) == count or len(group.target_set) == count:
+    if group.keys_unique():
         return
-    column = group.sources if len(group.source_set) >= len(group.target_set) else group.targets
-    seen: set[str] = set()
-    repeated: set[str] = set()
-    for end in column:
-        if end in seen:
-            repeated.add(end)
-        seen.add(end)
-    candidates = compress(group.edges, map(repeated.__contains__, column))
-    keys = Counter(map(_KEY, candidates))
+    keys = Counter(map(_KEY, group.edges))
     for key, times in keys.items():
         if times > 1:
             edge = next(e for e in group.edges if _KEY(e) == key)
