@@ -14,6 +14,7 @@ from operator import ne
 
 from accountgraph.model import Edge, Relation
 from accountgraph.rules.days import (
+    EVERY_DAY,
     Span,
     change_points,
     describe,
@@ -64,6 +65,8 @@ def _unsettled(delegations: RelationEdges, lines: RelationEdges) -> list[bool]:
             if last.get(targets[at]) == sources[at]:
                 unsettled[at] = False
     every_line = lines.common_span
+    if every_line == EVERY_DAY:
+        return unsettled
     delegated = delegations.span_hull
     if delegated is not None and (every_line is None or not within(delegated, every_line)):
         outside = {

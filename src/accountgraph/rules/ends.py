@@ -12,6 +12,7 @@ from operator import or_
 
 from accountgraph.model import Edge
 from accountgraph.rules.days import (
+    EVERY_DAY,
     Span,
     describe,
     describe_span,
@@ -46,8 +47,10 @@ def missing_ends(index: DatasetIndex) -> Iterator[RuleViolation]:
 
 def edges_outside_their_parties(index: DatasetIndex) -> Iterator[RuleViolation]:
     groups = list(index.every_relation())
-    edge_hull = hull(span for group in groups if (span := group.span_hull) is not None)
     every_party = meet_all(index.party_spans)
+    if every_party == EVERY_DAY:  # no party leaves a day out: no edge can outlast one
+        return
+    edge_hull = hull(span for group in groups if (span := group.span_hull) is not None)
     if edge_hull is None or (every_party is not None and within(edge_hull, every_party)):
         return
     # Only an edge of a party that does not take part on all the days some edge holds can
