@@ -33,6 +33,7 @@ from accountgraph.dataset.bulk_format import (
     Column,
     RowReader,
     continues,
+    csv_rows,
     find_files,
     first_control_character,
     json_value,
@@ -142,8 +143,8 @@ _JSONL_BATCH = 5_000
 _PLAIN_PARTY_KEYS = frozenset(("id", "kind", "name", "apex"))
 
 
-def _read_csv_fast(section: str, text: Iterator[str], builder: DatasetBuilder) -> None:
-    reader = csv.reader(text, strict=True)
+def _read_csv_fast(section: str, text: io.TextIOWrapper, builder: DatasetBuilder) -> None:
+    reader = csv_rows(text)
     columns, problems = read_header(section, next(reader, []))
     if problems or not columns:
         raise FastPathDoubt

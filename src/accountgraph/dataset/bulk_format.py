@@ -32,12 +32,14 @@ a line becomes an item. :mod:`.bulk` reads a directory with it.
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import math
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -238,6 +240,34 @@ def continues(edge: dict[str, Any], item: dict[str, Any], cite: dict[str, Any]) 
     return len(item) == sum(1 for key in EDGE_KEY if key in item)
 
 
+def csv_rows(text: io.TextIOBase) -> Iterator[list[str]]:
+    """The rows of the CSV ``text`` (read with ``newline=""``), as ``csv.reader(text,
+    strict=True)`` gives them, read in large stretches: in a stretch of whole lines with no
+    quote and no carriage return, a comma can only part cells and a line feed only rows, so
+    it is split by :meth:`str.split`, in C; from the first stretch that is not so, the csv
+    module reads.
+    """
+    tail = ""
+    while chunk := text.read(_STRETCH):
+        chunk = tail + chunk
+        cut = chunk.rfind("\n") + 1
+        lines = chunk[: cut - 1].split("\n") if cut else []
+        longest = csv.field_size_limit()  # past it, the csv module refuses a cell
+        if not cut or '"' in chunk or "\r" in chunk or max(map(len, lines)) > longest:
+            rest = io.StringIO(chunk + text.readline(), newline="")
+            yield from csv.reader(chain(rest, text), strict=True)
+            return
+        tail = chunk[cut:]
+        for line in lines:
+            yield line.split(",") if line else []
+    if tail:
+        yield from csv.reader([tail], strict=True)
+
+
+_STRETCH = 1 << 22
+"""Characters of CSV read at a time."""
+
+
 # --- JSON -----------------------------------------------------------------------------
 
 
@@ -336,7 +366,7 @@ def first_control_character(text: str) -> tuple[int, str] | None:
     )
 
 
-def text_lines(stream: io.RawIOBase, *, csv: bool) -> Iterator[str]:
+def text_lines(stream: io.RawIOBase, *, csv: bool) -> io.TextIOWrapper:
     """The lines of a stream of UTF-8, decoded one at a time: for CSV at any line break,
     keeping it (as the csv module wants), else at line feeds only."""
     buffered = io.BufferedReader(stream, buffer_size=1 << 20)
