@@ -101,7 +101,6 @@ class DatasetIndex:
 
     def __init__(self, dataset: Dataset) -> None:
         self.dataset = dataset
-        self.party_ids: set[str] = set(map(_ID, dataset.parties))
         grouped: dict[str, list[Edge]] = {relation: [] for relation in Relation}
         add = {relation: edges.append for relation, edges in grouped.items()}
         for edge in dataset.edges:
@@ -111,6 +110,10 @@ class DatasetIndex:
             for relation, edges in grouped.items()
             if edges
         }
+
+    @functools.cached_property
+    def party_ids(self) -> set[str]:
+        return set(map(_ID, self.dataset.parties))
 
     def relation(self, relation: Relation) -> RelationEdges:
         """The edges of ``relation``, none if the dataset has none."""
