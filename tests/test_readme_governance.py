@@ -33,7 +33,7 @@ def readme_example() -> tuple[str, dict[str, Any], dict[str, Any]]:
     return query, json.loads(variables), json.loads(answer)
 
 
-def appointed_store(path: Path) -> tuple[str, str]:
+def appointed_store(path: Path) -> tuple[str, str, str]:
     spec = f"sqlite:///{path}"
     load_into_sqlite(spec, load_dataset())
     appoint, problems = read_change_set_file(TOP / "examples" / "appoint-security-coordinator.yaml")
@@ -54,7 +54,8 @@ def appointed_store(path: Path) -> tuple[str, str]:
         finally:
             await store.close()
 
-    return spec, *asyncio.run(prepare())  # type: ignore[return-value]
+    editor, approver = asyncio.run(prepare())
+    return spec, editor, approver
 
 
 def test_the_readme_mutation_answers_as_the_readme_shows(tmp_path: Path) -> None:

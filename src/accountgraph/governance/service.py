@@ -205,7 +205,9 @@ class Governance:
                 rule="state",
                 change_set=change_set.id,
             )
-        outcome = apply_operations(dataset, change_set.operations, change_set.effective)
+        outcome = await asyncio.to_thread(
+            apply_operations, dataset, change_set.operations, change_set.effective
+        )
         return Preview(change_set, outcome, head)
 
     async def propose(self, actor: Actor | None, change_set_id: str) -> ChangeSet:
@@ -352,15 +354,19 @@ class Governance:
         named = mentioned_parties(change_set.operations)
         if conflicts:
             await self._refuse_conflicts(store, change_set, named)
+        # Working a change set out and checking the rule book take time in proportion to
+        # the graph: done in a thread, so the event loop goes on answering meanwhile.
         try:
-            outcome = apply_operations(dataset, change_set.operations, change_set.effective)
+            outcome = await asyncio.to_thread(
+                apply_operations, dataset, change_set.operations, change_set.effective
+            )
         except ChangeRefusedError as refused:
             refused.change_set = change_set.id
             raise
         if conflicts:
             await self._refuse_conflicts(store, change_set, outcome.effects.party_ids - named)
-        before = self._violations(dataset, head)
-        for violation in check_rules(outcome.dataset):
+        before = await self._violations(dataset, head)
+        for violation in await asyncio.to_thread(check_rules, outcome.dataset):
             if _identity(violation) not in before:
                 raise ChangeRefusedError(
                     violation.message,
@@ -387,11 +393,11 @@ class Governance:
                     change_set=change_set.id,
                 )
 
-    def _violations(self, dataset: Dataset, head: LogHead) -> frozenset[tuple[object, ...]]:
+    async def _violations(self, dataset: Dataset, head: LogHead) -> frozenset[tuple[object, ...]]:
         """The rule book's findings on the graph as it stands (remembered per log head):
         a change set is refused only for what it breaks, not for what was broken before."""
         if self._violations_at is None or self._violations_at[0] != head:
-            found = frozenset(_identity(v) for v in check_rules(dataset))
+            found = frozenset(map(_identity, await asyncio.to_thread(check_rules, dataset)))
             self._violations_at = (head, found)
         return self._violations_at[1]
 

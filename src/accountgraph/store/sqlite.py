@@ -371,7 +371,7 @@ class SqliteStore:
         version = await self._run(lambda db: _transaction(db, append))
         async with self._refreshing:
             if self._head == LogHead(entry.position - 1, entry.previous_hash):
-                self._memory = MemoryStore(outcome.dataset)
+                self._memory = await asyncio.to_thread(MemoryStore, outcome.dataset)
                 self._head = LogHead(entry.position, entry.hash)
                 self._data_version = version
 
