@@ -353,7 +353,7 @@ def test_load_command_fails_fast_on_an_unreachable_server() -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("--store", "memory"), "load needs a graph database URL"),
+        (("--store", "memory"), "load needs a store that keeps it"),
         (("--store", "mysql://u:pw@h/db"), "unknown store"),
         (("--store", "falkordb://h/g", "nope.yaml"), "nope.yaml"),
     ],
