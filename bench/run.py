@@ -18,7 +18,10 @@ drift on a shared machine:
 * ``import``   — ``import.py``: ``accountgraph load`` into FalkorDB against plain
   ``UNWIND … CREATE`` batches;
 * ``isolation`` — ``isolation.py``: a cheap query's latency while four maximum-cost
-  queries run, against the same query idle.
+  queries run, against the same query idle;
+* ``writes``   — ``writes.py``: change sets applied a second on SQLite and FalkorDB (one
+  writer, eight), against the store's bare durable write, and a read while they are
+  applied, against the same read with no writes.
 
 The table is printed at the end and written, with the machine it ran on, to
 ``bench/results/latest.md`` (the README's "Performance" section shows it).
@@ -44,7 +47,7 @@ RESULTS = BENCH / "results" / "latest.md"
 sys.path.insert(0, str(BENCH))
 
 Row = dict[str, Any]
-AREAS = ("dataset", "store", "http", "import", "isolation")
+AREAS = ("dataset", "store", "http", "import", "isolation", "writes")
 MILLION = 1_000_000
 
 
@@ -85,6 +88,12 @@ def import_rows(sizes: Sequence[int]) -> list[Row]:
         argv += ["--repeat", "1"]
     rows = _module_rows("import", argv)
     return [{**row, "parties": row.get("parties", "")} for row in rows]
+
+
+def writes_rows() -> list[Row]:
+    """Change sets on 10k parties: each is worked out and checked on the whole graph, so
+    larger sizes take long without saying more."""
+    return _module_rows("writes", ["--parties", "10000", "--change-sets", "20"])
 
 
 def isolation_rows() -> list[Row]:
@@ -172,6 +181,7 @@ def main(argv: Sequence[str] | None = None) -> list[Row]:
         "http": lambda: http_rows(sizes),
         "import": lambda: import_rows(sizes),
         "isolation": isolation_rows,
+        "writes": writes_rows,
     }
     for area in areas:
         try:
