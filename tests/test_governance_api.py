@@ -4,7 +4,6 @@ reads that need a token, the memory store's refusals, the log, history and pages
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import re
 from collections.abc import Iterator
@@ -18,10 +17,9 @@ from starlette.testclient import TestClient
 from accountgraph.api.app import create_app
 from accountgraph.dataset import load_dataset
 from accountgraph.governance.roles import Role
-from accountgraph.governance.service import Governance
 from accountgraph.model import Dataset
 from accountgraph.settings import QueryLimits, Settings
-from accountgraph.store.sqlite import SqliteStore, load_into_sqlite
+from tests.governed_store import make_tokens, revoke, sqlite_holding
 
 DAY = "2027-01-01"
 SC = "wipo-security-coordinator"
@@ -60,24 +58,13 @@ def wipo() -> Dataset:
 
 @pytest.fixture
 def spec(tmp_path: Path, wipo: Dataset) -> str:
-    url = f"sqlite:///{tmp_path / 'graph.db'}"
-    load_into_sqlite(url, wipo)
-    return url
+    return sqlite_holding(tmp_path / "graph.db", wipo)
 
 
 @pytest.fixture
 def tokens(spec: str) -> dict[str, str]:
     """A token for each of :data:`PEOPLE`, made with the service as the CLI makes them."""
-
-    async def make() -> dict[str, str]:
-        store = SqliteStore(spec)
-        try:
-            governance = Governance(store)
-            return {n: await governance.create_token(None, n, r) for n, r in PEOPLE.items()}
-        finally:
-            await store.close()
-
-    return asyncio.run(make())
+    return make_tokens(spec, PEOPLE)
 
 
 class Api:
@@ -453,15 +440,8 @@ def test_a_wrong_unknown_or_revoked_token_is_a_401_that_never_repeats_it(
     graph = api.http.get("/api/graph", headers=headers)
     _is_401(graph, unknown)
 
-    async def revoke() -> None:
-        store = SqliteStore(spec)
-        try:
-            await Governance(store).revoke_token(None, "alice")
-        finally:
-            await store.close()
-
     assert api.data("{ dataset { name } }", who="alice")
-    asyncio.run(revoke())
+    revoke(spec, "alice")
     revoked = api.post("{ dataset { name } }", who="alice")
     assert "'alice' was revoked" in _is_401(revoked, api.tokens["alice"])
 

@@ -17,10 +17,8 @@ Needs ``/usr/bin/chromium`` and the ``playwright`` package; never ``playwright i
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,11 +26,9 @@ from typing import Any
 import httpx2 as httpx
 import pytest
 
-from accountgraph.dataset import load_dataset
 from accountgraph.governance.roles import Role
-from accountgraph.governance.service import Governance
-from accountgraph.store.sqlite import SqliteStore, load_into_sqlite
 from tests.browser import WatchedTab, launched_chromium, require_browser
+from tests.governed_store import make_tokens, revoke, sqlite_holding
 from tests.server import running_server
 
 require_browser()
@@ -69,39 +65,11 @@ class GovernedServer:
     tokens: dict[str, str]
 
 
-def make_tokens(store_url: str) -> dict[str, str]:
-    async def make() -> dict[str, str]:
-        store = SqliteStore(store_url)
-        try:
-            governance = Governance(store)
-            return {n: await governance.create_token(None, n, r) for n, r in PEOPLE.items()}
-        finally:
-            await store.close()
-
-    return asyncio.run(make())
-
-
-def revoke(store_url: str, name: str) -> None:
-    """Revoke ``name``'s token as the CLI does (``accountgraph token revoke``), in a
-    thread of its own: Playwright's event loop runs in this one."""
-
-    async def run() -> None:
-        store = SqliteStore(store_url)
-        try:
-            await Governance(store).revoke_token(None, name)
-        finally:
-            await store.close()
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(asyncio.run, run()).result()
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GovernedServer]:
     folder = tmp_path_factory.mktemp("governed")
-    url = f"sqlite:///{folder / 'graph.db'}"
-    load_into_sqlite(url, load_dataset())
-    tokens = make_tokens(url)
+    url = sqlite_holding(folder / "graph.db")
+    tokens = make_tokens(url, PEOPLE)
     with running_server("--store", url, log=folder / "server.log") as base:
         yield GovernedServer(base, url, tokens)
 

@@ -19,12 +19,12 @@ from typing import Any
 import httpx2 as httpx
 import pytest
 
-from accountgraph.dataset import load_dataset
 from accountgraph.governance.change_set import read_content
 from accountgraph.governance.roles import Role
 from accountgraph.governance.service import Governance
 from accountgraph.governance.tokens import Actor
-from accountgraph.store.sqlite import SqliteStore, load_into_sqlite
+from accountgraph.store.sqlite import SqliteStore
+from tests.governed_store import make_tokens, sqlite_holding
 from tests.server import free_port
 
 SC = "wipo-security-coordinator"
@@ -50,25 +50,12 @@ def appointment(party_id: str) -> dict[str, Any]:
 
 @pytest.fixture
 def spec(tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path / 'graph.db'}"
-    load_into_sqlite(url, load_dataset())
-    return url
+    return sqlite_holding(tmp_path / "graph.db")
 
 
 @pytest.fixture
 def tokens(spec: str) -> dict[str, str]:
-    async def make() -> dict[str, str]:
-        store = SqliteStore(spec)
-        try:
-            governance = Governance(store)
-            return {
-                "alice": await governance.create_token(None, "alice", Role.EDITOR),
-                "bob": await governance.create_token(None, "bob", Role.APPROVER),
-            }
-        finally:
-            await store.close()
-
-    return asyncio.run(make())
+    return make_tokens(spec, {"alice": Role.EDITOR, "bob": Role.APPROVER})
 
 
 @contextlib.contextmanager

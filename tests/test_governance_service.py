@@ -7,7 +7,7 @@ import asyncio
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -27,7 +27,8 @@ from accountgraph.governance.service import Governance
 from accountgraph.governance.tokens import Actor
 from accountgraph.model import Dataset, Relation
 from accountgraph.store.memory import MemoryStore
-from accountgraph.store.sqlite import SqliteStore, load_into_sqlite
+from accountgraph.store.sqlite import SqliteStore
+from tests.governed_store import governing, sqlite_holding
 
 T = TypeVar("T")
 ALICE = Actor("alice", Role.EDITOR)
@@ -52,9 +53,7 @@ def wipo() -> Dataset:
 
 @pytest.fixture
 def spec(tmp_path: Path, wipo: Dataset) -> str:
-    url = f"sqlite:///{tmp_path / 'graph.db'}"
-    load_into_sqlite(url, wipo)
-    return url
+    return sqlite_holding(tmp_path / "graph.db", wipo)
 
 
 def content(
@@ -78,17 +77,6 @@ def add_party(party_id: str, name: str = "Deputy Security Coordinator") -> dict[
 def add_edge(source: str, relation: str, target: str, **extra: Any) -> dict[str, Any]:
     edge = {"from": source, "relation": relation, "to": target, "cite": CITE, **extra}
     return {"op": "add-edge", "edge": edge}
-
-
-def with_governance(spec: str, work: Callable[[Governance, SqliteStore], Awaitable[T]]) -> T:
-    async def go() -> T:
-        store = SqliteStore(spec)
-        try:
-            return await work(Governance(store), store)
-        finally:
-            await store.close()
-
-    return run(go())
 
 
 def test_a_change_set_goes_from_draft_to_applied_and_the_graph_shows_it_from_its_day(
@@ -122,7 +110,7 @@ def test_a_change_set_goes_from_draft_to_applied_and_the_graph_shows_it_from_its
         assert entry.change_set.id == drafted.id
         assert entry.hash == head.hash
 
-    with_governance(spec, work)
+    governing(spec, work)
 
 
 def test_an_applied_change_survives_reopening_the_file(spec: str) -> None:
@@ -131,14 +119,14 @@ def test_an_applied_change_survives_reopening_the_file(spec: str) -> None:
         await governance.approve(BOB, drafted.id)
         return (await governance.log_head()).hash
 
-    head = with_governance(spec, apply)
+    head = governing(spec, apply)
 
     async def reopen(governance: Governance, store: SqliteStore) -> None:
         assert (await governance.log_head()).hash == head
         assert await store.get_party("wipo-new-office", as_of=DAY) is not None
         assert (await governance.verify_log()).intact
 
-    with_governance(spec, reopen)
+    governing(spec, reopen)
 
 
 def test_retiring_a_party_ends_it_and_its_edges_the_day_before(spec: str) -> None:
@@ -157,7 +145,7 @@ def test_retiring_a_party_ends_it_and_its_edges_the_day_before(spec: str) -> Non
         assert edges
         assert all(edge.validity.valid_to == before for edge in edges)
 
-    with_governance(spec, work)
+    governing(spec, work)
 
 
 def test_the_author_may_not_approve_or_reject_their_own_change_set(spec: str) -> None:
@@ -173,7 +161,7 @@ def test_the_author_may_not_approve_or_reject_their_own_change_set(spec: str) ->
             assert refused.value.rule == "four-eyes"
         assert (await governance.get(author, drafted.id)).status is Status.PROPOSED
 
-    with_governance(spec, work)
+    governing(spec, work)
 
 
 def test_roles_decide_who_may_draft_approve_and_manage_tokens(spec: str) -> None:
@@ -190,7 +178,7 @@ def test_roles_decide_who_may_draft_approve_and_manage_tokens(spec: str) -> None
         with pytest.raises(PermissionDeniedError):
             await governance.create_token(BOB, "mallory", Role.ADMIN)
 
-    with_governance(spec, work)
+    governing(spec, work)
 
 
 def test_tokens_are_kept_as_hashes_and_a_revoked_one_is_refused(spec: str) -> None:
@@ -205,7 +193,7 @@ def test_tokens_are_kept_as_hashes_and_a_revoked_one_is_refused(spec: str) -> No
         assert token not in str(refused.value)
         return token
 
-    token = with_governance(spec, work)
+    token = governing(spec, work)
     dumped = "\n".join(sqlite3.connect(spec.removeprefix("sqlite:///")).iterdump())
     assert token not in dumped
 
@@ -226,7 +214,7 @@ def test_a_rejected_or_withdrawn_change_set_changes_nothing_and_cannot_move_on(s
         assert (await governance.log_head()).position == 0
         assert await store.get_party("wipo-a") is None
 
-    with_governance(spec, work)
+    governing(spec, work)
 
 
 def test_a_change_set_drafted_before_a_conflicting_one_was_applied_is_refused(spec: str) -> None:
@@ -251,7 +239,7 @@ def test_a_change_set_drafted_before_a_conflicting_one_was_applied_is_refused(sp
         assert refused.value.parties == ("wipo-head-sscs",)
         assert (await governance.approve(BOB, unrelated.id)).status is Status.APPLIED
 
-    with_governance(spec, work)
+    governing(spec, work)
 
 
 def test_a_change_set_breaking_a_rule_is_refused_with_the_rule_and_nothing_is_written(
@@ -271,7 +259,7 @@ def test_a_change_set_breaking_a_rule_is_refused_with_the_rule_and_nothing_is_wr
         assert refused.value.rule == "delegation-outside-accountability"
         assert await governance.change_sets() == []
 
-    with_governance(spec, work)
+    governing(spec, work)
 
 
 def test_an_operation_that_cannot_be_done_is_named_by_its_place(spec: str) -> None:
@@ -285,7 +273,7 @@ def test_an_operation_that_cannot_be_done_is_named_by_its_place(spec: str) -> No
         with pytest.raises(ChangeRefusedError, match="exists already"):
             await governance.draft(ALICE, content(add_party("wipo-director-general")))
 
-    with_governance(spec, work)
+    governing(spec, work)
 
 
 def test_the_memory_store_refuses_every_change_and_says_which_store_to_use(wipo: Dataset) -> None:
@@ -305,7 +293,7 @@ def test_the_exported_log_verifies_and_a_tampered_entry_is_named(spec: str) -> N
             await governance.approve(BOB, drafted.id)
         return [entry.as_json() for entry in await governance.log()]
 
-    exported = json.loads(json.dumps(with_governance(spec, work)))
+    exported = json.loads(json.dumps(governing(spec, work)))
     assert verify(exported).intact
     assert verify(exported).checked == 3
     exported[1]["change_set"]["title"] = "something else"
@@ -390,4 +378,4 @@ def test_edges_added_by_a_change_set_are_dated_and_cited(spec: str) -> None:
         assert edge.validity.valid_from == DAY
         assert edge.citation.section == "III.B.1"
 
-    with_governance(spec, work)
+    governing(spec, work)

@@ -4,7 +4,6 @@ its variables on a SQLite store where the first holder was appointed
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 from pathlib import Path
@@ -13,13 +12,13 @@ from typing import Any
 from starlette.testclient import TestClient
 
 from accountgraph.api.app import create_app
-from accountgraph.dataset import load_dataset
 from accountgraph.governance.change_set_file import read_change_set_file
 from accountgraph.governance.roles import Role
 from accountgraph.governance.service import Governance
 from accountgraph.governance.tokens import Actor
 from accountgraph.settings import Settings
-from accountgraph.store.sqlite import SqliteStore, load_into_sqlite
+from accountgraph.store.sqlite import SqliteStore
+from tests.governed_store import governing, make_tokens, sqlite_holding
 
 TOP = Path(__file__).resolve().parent.parent
 
@@ -34,27 +33,17 @@ def readme_example() -> tuple[str, dict[str, Any], dict[str, Any]]:
 
 
 def appointed_store(path: Path) -> tuple[str, str, str]:
-    spec = f"sqlite:///{path}"
-    load_into_sqlite(spec, load_dataset())
+    spec = sqlite_holding(path)
     appoint, problems = read_change_set_file(TOP / "examples" / "appoint-security-coordinator.yaml")
     assert appoint is not None, problems
 
-    async def prepare() -> tuple[str, str]:
-        store = SqliteStore(spec)
-        try:
-            governance = Governance(store)
-            drafted = await governance.draft(
-                Actor("amina", Role.EDITOR), appoint.content, propose=True
-            )
-            await governance.approve(Actor("li", Role.APPROVER), drafted.id)
-            return (
-                await governance.create_token(None, "amina", Role.EDITOR),
-                await governance.create_token(None, "li", Role.APPROVER),
-            )
-        finally:
-            await store.close()
+    async def appoint_first_holder(governance: Governance, store: SqliteStore) -> None:
+        drafted = await governance.draft(Actor("amina", Role.EDITOR), appoint.content, propose=True)
+        await governance.approve(Actor("li", Role.APPROVER), drafted.id)
 
-    editor, approver = asyncio.run(prepare())
+    governing(spec, appoint_first_holder)
+    made = make_tokens(spec, {"amina": Role.EDITOR, "li": Role.APPROVER})
+    editor, approver = made["amina"], made["li"]
     return spec, editor, approver
 
 

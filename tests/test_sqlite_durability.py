@@ -24,11 +24,11 @@ from typing import Any
 import httpx2 as httpx
 import pytest
 
-from accountgraph.dataset import load_dataset
 from accountgraph.governance.roles import Role
 from accountgraph.governance.service import Governance
 from accountgraph.rules import check_rules
-from accountgraph.store.sqlite import SqliteStore, load_into_sqlite
+from accountgraph.store.sqlite import SqliteStore
+from tests.governed_store import make_tokens, sqlite_holding
 from tests.server import free_port
 
 CHANGE_SETS = 60
@@ -106,17 +106,8 @@ def change_set_input(number: int) -> dict[str, Any]:
 
 
 def tokens(spec: str) -> tuple[str, str]:
-    async def make() -> tuple[str, str]:
-        store = SqliteStore(spec)
-        try:
-            governance = Governance(store)
-            editor = await governance.create_token(None, "edith", Role.EDITOR)
-            approver = await governance.create_token(None, "arthur", Role.APPROVER)
-            return editor, approver
-        finally:
-            await store.close()
-
-    return asyncio.run(make())
+    made = make_tokens(spec, {"edith": Role.EDITOR, "arthur": Role.APPROVER})
+    return made["edith"], made["arthur"]
 
 
 class Writer:
@@ -160,8 +151,7 @@ class Writer:
 
 
 def test_acknowledged_change_sets_survive_kill_9_of_the_server(tmp_path: Path) -> None:
-    spec = f"sqlite:///{tmp_path / 'graph.db'}"
-    load_into_sqlite(spec, load_dataset())
+    spec = sqlite_holding(tmp_path / "graph.db")
     editor, approver = tokens(spec)
     log = tmp_path / "serve.log"
     rng = random.Random(20261202)
