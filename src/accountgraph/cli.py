@@ -7,7 +7,6 @@ import datetime as dt
 import json
 import sys
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from dataclasses import replace
 from pathlib import Path as FilePath
 from typing import Any, TypeVar
 
@@ -25,18 +24,20 @@ from accountgraph.cli_options import STORE_TIMEOUT_OPTION as _STORE_TIMEOUT_OPTI
 from accountgraph.cli_options import Day as _Day
 from accountgraph.cli_options import fail as _fail
 from accountgraph.cli_options import print_json as _print_json
+from accountgraph.cli_options import setting_option
 from accountgraph.cli_options import store_option as _STORE_OPTION
 from accountgraph.cli_options import store_url as _store_url
-from accountgraph.dataset import MAX_DATASET_BYTES, check_file, load_dataset
+from accountgraph.dataset import check_file, load_dataset
 from accountgraph.diff import diff_datasets, diff_json, diff_text
 from accountgraph.errors import AccountGraphError
 from accountgraph.explain import explain_path
 from accountgraph.export import BULK_FORMATS, export, export_bulk
 from accountgraph.export import FORMATS as EXPORT_FORMATS
+from accountgraph.listening_port import cannot_listen
 from accountgraph.model import LANGUAGES, Dataset, Direction, Party, Path, Relation
 from accountgraph.model_json import edge_json, party_json, path_json, responsibility_json
 from accountgraph.security_responsibility import responsible_for_security_of
-from accountgraph.settings import Settings
+from accountgraph.settings import SETTINGS, Setting, Settings, setting
 from accountgraph.store import open_backend, open_store
 from accountgraph.store.base import GraphStore, require_party
 from accountgraph.store.importer import DEFAULT_BATCH_SIZE, LoadReport
@@ -50,15 +51,7 @@ DATASET_FORMAT = "dataset"
 says what it is for."""
 Command = TypeVar("Command", bound=Callable[..., Any])
 
-_DATA_OPTION = click.option(
-    "--data",
-    "data",
-    type=click.Path(path_type=FilePath),
-    envvar="ACCOUNTGRAPH_DATA",
-    default=None,
-    help="Dataset file (YAML), or bulk dataset directory (CSV or JSON Lines). "
-    "Default: the shipped WIPO A/46/11 dataset.",
-)
+_DATA_OPTION = setting_option(setting("data"))
 _LANG_OPTION = click.option(
     "--lang",
     type=click.Choice(LANGUAGES),
@@ -78,16 +71,7 @@ _AS_OF_OPTION = click.option(
 _EXPLAIN_OPTION = click.option(
     "--explain", is_flag=True, help="Tell each path as sentences, one step a line, with its clause."
 )
-_MAX_DATASET_BYTES_OPTION = click.option(
-    "--max-dataset-bytes",
-    type=click.IntRange(1, 2**40),
-    default=None,
-    metavar="BYTES",
-    help=(
-        "Refuse a dataset file larger than this, unread. "
-        f"[default: ACCOUNTGRAPH_MAX_DATASET_BYTES, else {MAX_DATASET_BYTES:_} (1 GiB)]"
-    ),
-)
+_MAX_DATASET_BYTES_OPTION = setting_option(setting("max_dataset_bytes"))
 
 
 def _question_options(command: Command) -> Command:
@@ -110,9 +94,10 @@ def _console() -> Console:
     return Console(soft_wrap=False)
 
 
-def _dataset_limit(given: int | None = None) -> int:
-    """--max-dataset-bytes when given, else ACCOUNTGRAPH_MAX_DATASET_BYTES or its default."""
-    return given if given is not None else Settings.from_env().max_dataset_bytes
+def _dataset_limit() -> int:
+    """ACCOUNTGRAPH_MAX_DATASET_BYTES or its default, for a command without the option."""
+    limit: int = setting("max_dataset_bytes").from_env()
+    return limit
 
 
 def _run_with_store(
@@ -161,12 +146,12 @@ def cli(context: click.Context) -> None:
 @click.argument("dataset", required=False, type=click.Path(path_type=FilePath))
 @_JSON_OPTION
 @_MAX_DATASET_BYTES_OPTION
-def check(dataset: FilePath | None, as_json: bool, max_dataset_bytes: int | None) -> None:
+def check(dataset: FilePath | None, as_json: bool, max_dataset_bytes: int) -> None:
     """Validate DATASET, a dataset file or a bulk directory (default: the shipped dataset);
     exit 1 listing every problem."""
     path = dataset or default_dataset_path()
     try:
-        summary, problems = check_file(path, max_bytes=_dataset_limit(max_dataset_bytes))
+        summary, problems = check_file(path, max_bytes=max_dataset_bytes)
     except AccountGraphError as error:
         _fail(str(error))
     if as_json:
@@ -459,109 +444,51 @@ def paths(
     _run_with_store(data, store_spec, store_timeout, job)
 
 
-@cli.command()
-@_DATA_OPTION
-@_STORE_OPTION
-@click.option("--host", default=None, help="Interface to listen on. [default: 127.0.0.1]")
-@click.option("--port", type=click.IntRange(1, 65535), default=None, help="Port. [default: 8000]")
-@click.option("--max-query-depth", type=click.IntRange(1, 100), default=None)
-@click.option("--max-aliases", type=click.IntRange(1, 1000), default=None)
-@click.option("--max-tokens", type=click.IntRange(10, 1_000_000), default=None)
-@click.option("--max-fragment-spreads", type=click.IntRange(0, 10_000), default=None)
-@click.option(
-    "--max-query-cost",
-    type=click.IntRange(1, 10**12),
-    default=None,
-    help="Most an operation may cost; a costlier one is refused before it runs. [default: 50000]",
-)
-@click.option(
-    "--max-response-bytes",
-    type=click.IntRange(1024, 2 * 1024**3),
-    default=None,
-    help="Largest answer sent; a larger one is replaced by an error. [default: 8 MiB]",
-)
-@click.option(
-    "--query-timeout",
-    type=click.FloatRange(0.01, 3600),
-    default=None,
-    metavar="SECONDS",
-    help="How long one request may take before its work is stopped. [default: 10]",
-)
-@click.option(
-    "--query-workers",
-    type=click.IntRange(0, 64),
-    default=None,
-    help="Processes that answer costly queries on the embedded store. [default: 2]",
-)
-@click.option(
+def _serve_options(command: Command) -> Command:
+    """An option for every setting of the server (:data:`accountgraph.settings.SETTINGS`),
+    ``--store`` taking its password file along, and --workers."""
+    options = [
+        _STORE_OPTION if s.name == "store" else setting_option(s, parameter=_parameter(s))
+        for s in SETTINGS
+    ]
+    options.append(_WORKERS_OPTION)
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _parameter(setting: Setting) -> str:
+    """The name ``serve`` gets a setting under: its :class:`Settings` name, dots as ``__``."""
+    return setting.name.replace(".", "__")
+
+
+_WORKERS_OPTION = click.option(
     "--workers",
     type=click.IntRange(1, 64),
     envvar="ACCOUNTGRAPH_WORKERS",
+    show_envvar=True,
     default=1,
     show_default=True,
     help="Server processes answering requests; on the embedded store they share the graph "
     "loaded once (one per core).",
 )
-@click.option(
-    "--store-timeout",
-    type=click.FloatRange(0.1, 3600),
-    default=None,
-    metavar="SECONDS",
-    help="How long a graph database server has to answer. [default: 5]",
-)
-@click.option(
-    "--read-needs-token",
-    is_flag=True,
-    default=None,
-    help="Answer only requests with a token (Authorization: Bearer …), reads included; "
-    "needs a store that keeps tokens (sqlite:///…). [default: reads are open]",
-)
-@_MAX_DATASET_BYTES_OPTION
-def serve(
-    data: FilePath | None,
-    store_spec: str,
-    host: str | None,
-    port: int | None,
-    max_query_depth: int | None,
-    max_aliases: int | None,
-    max_tokens: int | None,
-    max_fragment_spreads: int | None,
-    max_query_cost: int | None,
-    max_response_bytes: int | None,
-    query_timeout: float | None,
-    query_workers: int | None,
-    workers: int,
-    store_timeout: float | None,
-    read_needs_token: bool | None,
-    max_dataset_bytes: int | None,
-) -> None:
+
+
+@cli.command()
+@_serve_options
+def serve(store_spec: str, workers: int, **values: Any) -> None:
     """Serve the GraphQL API and the web page. Ctrl-C stops it.
 
-    Unset options come from ACCOUNTGRAPH_* environment variables (README, "Settings").
+    Every option can be set by its ACCOUNTGRAPH_* environment variable instead (README,
+    "Settings"); a flag given wins.
     """
     from accountgraph.api.serving import serve as serve_api
 
+    settings = Settings.from_values(
+        {"store": store_spec}
+        | {s.name: values[_parameter(s)] for s in SETTINGS if s.name != "store"}
+    )
     try:
-        settings = Settings.from_env()
-        settings = replace(
-            settings,
-            data=data or settings.data,
-            store=store_spec,
-            host=host or settings.host,
-            port=port or settings.port,
-            store_timeout=store_timeout or settings.store_timeout,
-            max_dataset_bytes=max_dataset_bytes or settings.max_dataset_bytes,
-            read_needs_token=read_needs_token or settings.read_needs_token,
-        ).with_limits(
-            max_depth=max_query_depth,
-            max_aliases=max_aliases,
-            max_tokens=max_tokens,
-            max_fragment_spreads=max_fragment_spreads,
-            max_cost=max_query_cost,
-            max_response_bytes=max_response_bytes,
-            timeout=query_timeout,
-            workers=query_workers,
-        )
         dataset = None
         if settings.store == "memory":
             if settings.read_needs_token:
@@ -573,6 +500,9 @@ def serve(
             dataset = load_dataset(settings.data, max_bytes=settings.max_dataset_bytes)
     except AccountGraphError as error:
         _fail(str(error))
+    problem = cannot_listen(settings.host, settings.port)
+    if problem is not None:
+        _fail(problem)
     url = f"http://{settings.host}:{settings.port}"
     if dataset is not None:
         click.echo(
@@ -625,7 +555,7 @@ def load_command(
     replace: bool,
     batch_size: int,
     store_timeout: float,
-    max_dataset_bytes: int | None,
+    max_dataset_bytes: int,
 ) -> None:
     """Load DATASET (default: the shipped dataset) into a SQLite file or a graph database.
 
@@ -674,7 +604,7 @@ def load_command(
         _load_into_sqlite(store_spec, dataset, max_dataset_bytes)
         return
     try:
-        data = load_dataset(dataset, max_bytes=_dataset_limit(max_dataset_bytes))
+        data = load_dataset(dataset, max_bytes=max_dataset_bytes)
         backend = open_backend(store_spec, timeout=store_timeout)
     except AccountGraphError as error:
         _fail(str(error))
@@ -718,11 +648,11 @@ def load_command(
         click.echo(line)
 
 
-def _load_into_sqlite(spec: str, dataset: FilePath | None, max_dataset_bytes: int | None) -> None:
+def _load_into_sqlite(spec: str, dataset: FilePath | None, max_dataset_bytes: int) -> None:
     from accountgraph.store.sqlite import load_into_sqlite
 
     try:
-        data = load_dataset(dataset, max_bytes=_dataset_limit(max_dataset_bytes))
+        data = load_dataset(dataset, max_bytes=max_dataset_bytes)
         done = load_into_sqlite(spec, data)
     except AccountGraphError as error:
         _fail(str(error))

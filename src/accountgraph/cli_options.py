@@ -13,8 +13,8 @@ import click
 from click.core import ParameterSource
 
 from accountgraph.dates import parse_day
-from accountgraph.errors import AccountGraphError
-from accountgraph.store import DEFAULT_TIMEOUT
+from accountgraph.errors import AccountGraphError, ConfigurationError
+from accountgraph.settings import Setting, setting
 from accountgraph.store.credentials import PASSWORD_ON_COMMAND_LINE, read_password_file
 from accountgraph.store.urls import password_in_url, with_password
 
@@ -76,34 +76,83 @@ class Day(click.DateTime):
         return super().convert(value, param, ctx)
 
 
+class BadEnvironmentValue(click.ClickException):
+    """An ``ACCOUNTGRAPH_*`` variable holds a value its setting cannot take."""
+
+    exit_code = 1
+
+
+class SettingOption(click.Option):
+    """An option made from a :class:`~accountgraph.settings.Setting`: a value from its
+    environment variable that it cannot take is refused naming the variable and the
+    value (click names only the flag)."""
+
+    def __init__(self, *args: Any, setting: Setting, **attrs: Any) -> None:
+        super().__init__(*args, **attrs)
+        self.setting = setting
+
+    def process_value(self, ctx: click.Context, value: Any) -> Any:
+        source = ctx.get_parameter_source(self.name) if self.name else None
+        if source is ParameterSource.ENVIRONMENT and isinstance(value, str):
+            try:
+                value = self.setting.parse(value)
+            except ConfigurationError as error:
+                raise BadEnvironmentValue(str(error)) from None
+        return super().process_value(ctx, value)
+
+
+def _click_type(setting: Setting) -> click.ParamType[Any, Any]:
+    if setting.kind == "integer":
+        return click.IntRange(int(setting.low or 0), int(setting.high or 0))
+    if setting.kind == "number":
+        return click.FloatRange(setting.low, setting.high)
+    if setting.kind == "path":
+        return click.Path(path_type=FilePath)
+    if setting.kind == "flag":
+        return click.BOOL
+    return click.STRING
+
+
+_METAVARS = {"integer": "INTEGER", "number": "SECONDS", "path": "PATH", "text": "TEXT"}
+
+
+def setting_option(
+    setting: Setting, *, parameter: str | None = None
+) -> Callable[[Command], Command]:
+    """The option of ``setting``: its flag, its variable, its default and its help, shown
+    in ``--help``; the command gets it as ``parameter`` (default: the flag's name)."""
+    decls = [setting.flag] if parameter is None else [setting.flag, parameter]
+    shown: bool | str = True if setting.shown_default is None else setting.shown_default
+    return click.option(
+        *decls,
+        cls=SettingOption,
+        setting=setting,
+        type=_click_type(setting),
+        is_flag=setting.kind == "flag",
+        default=setting.default,
+        show_default=shown,
+        envvar=setting.env,
+        show_envvar=True,
+        metavar=None if setting.kind == "flag" else _METAVARS[setting.kind],
+        help=setting.help,
+    )
+
+
 STORE_URL_OPTION = click.option(
     "--store",
     "store_spec",
     envvar="ACCOUNTGRAPH_STORE",
+    show_envvar=True,
     callback=store_url,
     default="memory",
     show_default=True,
-    help=(
-        "Where the graph lives: 'memory' (embedded, loads --data), sqlite:///path/graph.db "
-        "(embedded, kept in a file, changeable) or a graph database URL "
-        "(falkordb://host:port/graph, neo4j://host:port, bolt://host:port); "
-        "load it first with `accountgraph load`."
-    ),
-)
-STORE_TIMEOUT_OPTION = click.option(
-    "--store-timeout",
-    "store_timeout",
-    type=click.FloatRange(0.1, 3600),
-    envvar="ACCOUNTGRAPH_STORE_TIMEOUT",
-    default=DEFAULT_TIMEOUT,
-    show_default=True,
-    metavar="SECONDS",
-    help="How long a graph database server has to answer.",
+    help=setting("store").help,
 )
 STORE_PASSWORD_FILE_OPTION = click.option(
     "--store-password-file",
     type=click.Path(dir_okay=False, path_type=FilePath),
     envvar="ACCOUNTGRAPH_STORE_PASSWORD_FILE",
+    show_envvar=True,
     default=None,
     is_eager=True,
     expose_value=False,
@@ -112,6 +161,7 @@ STORE_PASSWORD_FILE_OPTION = click.option(
     help="Read the graph database's password from the first line of FILE, so that it is "
     "not in the --store URL, which every user of the machine sees in the process list.",
 )
+STORE_TIMEOUT_OPTION = setting_option(setting("store_timeout"))
 JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print JSON for machines.")
 
 
