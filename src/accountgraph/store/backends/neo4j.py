@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import TypeVar
@@ -64,6 +65,11 @@ _UNKNOWN_ERROR = "Neo.DatabaseError.General.UnknownError"
 _CONSTRAINT_FAILED = "Neo.ClientError.Schema.ConstraintValidationFailed"
 _FIRST_RETRY_DELAY = 0.05
 _MAX_RETRY_DELAY = 1.0
+
+# The driver logs each failed attempt (a dead neo4j:// port: "Unable to retrieve routing
+# information", six times) before the error this module turns into one message; with no
+# handler of the application's own, Python would print them all on standard error.
+logging.getLogger("neo4j").addHandler(logging.NullHandler())
 
 
 def _environment(name: str) -> str | None:
