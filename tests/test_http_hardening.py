@@ -76,9 +76,9 @@ def test_get_variables_that_are_null_or_an_object_are_answered(http: TestClient)
     assert given.json() == {"data": {"party": {"id": "wipo-sscs"}}}
 
 
-def test_a_body_of_another_type_is_a_400_with_a_graphql_error(http: TestClient) -> None:
+def test_a_body_of_another_type_is_a_415_with_a_graphql_error(http: TestClient) -> None:
     response = http.post("/graphql", content=DOCUMENT, headers={"content-type": "text/plain"})
-    assert "content type" in refusal(response).lower()
+    assert "Content-Type text/plain" in refusal(response, 415)
 
 
 def test_a_batch_is_refused_as_a_graphql_error(http: TestClient) -> None:

@@ -9,7 +9,7 @@ import logging
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
-from cross_web import HTTPException
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -19,7 +19,12 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData, process_result
 from strawberry.http.base import BaseRequestProtocol
+from strawberry.http.parse_content_type import parse_content_type
+from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.types import ExecutionResult
+from strawberry.types.execution import PreExecutionError
 
 from accountgraph.api.auth import BearerAuth, actor_of, renders_console
 from accountgraph.api.context import ApiContext
@@ -27,8 +32,9 @@ from accountgraph.api.encoded import EncodedAnswers
 from accountgraph.api.headers import SecurityHeadersMiddleware
 from accountgraph.api.http_errors import error_response
 from accountgraph.api.limits import BodySizeLimitMiddleware
+from accountgraph.api.media_types import GRAPHQL_RESPONSE_JSON, JSON, OFFERED, negotiate
 from accountgraph.api.request_json import RequestJSONError, read_json, read_json_object
-from accountgraph.api.schema import build_schema
+from accountgraph.api.schema import INTERNAL_ERROR_CODE, build_schema
 from accountgraph.api.slow_clients import BodyDeadlineMiddleware
 from accountgraph.dataset import load_dataset
 from accountgraph.errors import AccountGraphError, ConfigurationError
@@ -53,11 +59,87 @@ class GraphQLEndpoint(EncodedAnswers, GraphQL[ApiContext, None]):
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
+        request = Request(scope, receive)
+        media_type = negotiate(request.headers.get("accept"))
+        if media_type is None and not renders_console(
+            request.method, request.headers, request.query_params
+        ):
+            refusal = error_response(
+                406,
+                f"the Accept header ({request.headers['accept'][:80]}) accepts no type this "
+                f"endpoint answers in: {' or '.join(OFFERED)}",
+            )
+            await refusal(scope, receive, send)
+            return
+        request.state.media_type = media_type or JSON
+        response: Response
         try:
-            response = await self.run(Request(scope, receive))
+            response = await self.run(request)
         except HTTPException as refusal:
-            response = error_response(refusal.status_code, refusal.reason)
+            headers = {"allow": "POST"} if refusal.status_code == 405 else None
+            response = error_response(
+                refusal.status_code, refusal.reason, media_type=media_type, headers=headers
+            )
         await response(scope, receive, send)
+
+    async def execute_single(self, *args: Any, **kwargs: Any) -> ExecutionResult:
+        """Run one operation; a mutation sent with GET is refused with 405, as the GraphQL
+        over HTTP specification asks (GET must not change anything)."""
+        try:
+            result: ExecutionResult = await super().execute_single(*args, **kwargs)
+        except HTTPException as refusal:
+            if isinstance(refusal.__cause__, InvalidOperationTypeError):
+                raise HTTPException(
+                    405,
+                    "a mutation cannot be sent with GET, which must not change anything: "
+                    "send it with POST",
+                ) from None
+            raise
+        return result
+
+    async def get_sub_response(self, request: Request | WebSocket) -> Response:
+        sub_response = await super().get_sub_response(request)
+        sub_response.media_type = getattr(request.state, "media_type", JSON)
+        request.state.sub_response = sub_response
+        return sub_response
+
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        """The answer's body; with ``application/graphql-response+json``, a request GraphQL
+        refused before executing anything answers 400 without ``data``
+        (:mod:`accountgraph.api.media_types`), and one an unexpected failure stopped, 500."""
+        answer = process_result(result)
+        sub_response: Response = request.state.sub_response
+        if sub_response.media_type == GRAPHQL_RESPONSE_JSON and isinstance(
+            result, PreExecutionError
+        ):
+            del answer["data"]
+            sub_response.status_code = 500 if _internal(result) else 400
+        return answer
+
+    def create_response(
+        self,
+        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+        sub_response: Response,
+    ) -> Response:
+        response = super().create_response(response_data, sub_response)
+        if sub_response.media_type == GRAPHQL_RESPONSE_JSON:
+            response.headers["content-type"] = f"{GRAPHQL_RESPONSE_JSON}; charset=utf-8"
+        return response
+
+    async def parse_http_body(
+        self, request: AsyncHTTPRequestAdapter
+    ) -> GraphQLRequestData | list[GraphQLRequestData]:
+        """A POST's operation, from a JSON body; any other body is a 415 naming the type."""
+        if request.method == "POST":
+            content_type, _ = parse_content_type(request.content_type or "")
+            if content_type != JSON:
+                given = f"Content-Type {content_type}" if content_type else "no Content-Type"
+                raise HTTPException(
+                    415, f"a POST to /graphql must send Content-Type: {JSON}, not {given}"
+                )
+        return await super().parse_http_body(request)
 
     def decode_json(self, data: str | bytes) -> object:
         """The request body: an object (an array is a batch, which strawberry refuses)."""
@@ -105,6 +187,13 @@ class GraphQLEndpoint(EncodedAnswers, GraphQL[ApiContext, None]):
     async def render_graphql_ide(self, request: Request) -> Response:
         page = (WEB_DIR / "console" / "console.html").read_text(encoding="utf-8")
         return HTMLResponse(page)
+
+
+def _internal(result: ExecutionResult) -> bool:
+    """Whether an unexpected failure, not the request, stopped the operation."""
+    return any(
+        (error.extensions or {}).get("code") == INTERNAL_ERROR_CODE for error in result.errors or ()
+    )
 
 
 def store_label(spec: str) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections import OrderedDict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 from graphql import ExecutionResult
@@ -87,6 +87,33 @@ class QueryBudget(SchemaExtension):
     the worker processes, and replaces an answer larger than the limit by an error. The
     limits, the cost model and the workers are the schema's (:class:`Budgeted`)."""
 
+    def on_validate(self) -> Iterator[None]:
+        """An operation over the cost limit is refused with the document's validation, a
+        request error: nothing of it runs."""
+        context = self.execution_context
+        schema = context.schema
+        document = context.graphql_document
+        # pre_execution_errors is [] once CachedDocuments found the document valid
+        if (
+            isinstance(schema, Budgeted)
+            and document is not None
+            and context.pre_execution_errors == []
+        ):
+            cost = self._cost(schema)
+            if cost is not None and cost > schema.limits.max_cost:
+                context.pre_execution_errors = [too_costly(cost, schema.limits.max_cost)]
+        yield
+
+    def _cost(self, schema: Budgeted) -> int | None:
+        context = self.execution_context
+        assert context.graphql_document is not None
+        return schema.costs.cost(
+            context.graphql_document,
+            text=context.query or "",
+            operation_name=context.operation_name,
+            variables=context.variables,
+        )
+
     async def on_execute(self) -> AsyncIterator[None]:
         context = self.execution_context
         schema = context.schema
@@ -95,12 +122,7 @@ class QueryBudget(SchemaExtension):
             yield
             return
         limits = schema.limits
-        cost = schema.costs.cost(
-            document,
-            text=context.query or "",
-            operation_name=context.operation_name,
-            variables=context.variables,
-        )
+        cost = self._cost(schema)
         if cost is not None and cost > limits.max_cost:
             context.result = ExecutionResult(None, [too_costly(cost, limits.max_cost)])
             yield

@@ -7,6 +7,11 @@ and the document limits rule (:mod:`accountgraph.api.document_limits`). Both res
 remembered by the document's text, so a query sent again, whatever its variables, is
 neither parsed nor validated again: the limits' verdict is cached with the document.
 
+The variables of each request are then coerced to their types, still before anything
+runs: variables that do not fit are a request error, like a document that does not
+validate (the GraphQL over HTTP specification answers both with 400, see
+:mod:`accountgraph.api.media_types`), not an execution that failed.
+
 The key is the text itself. graphql-core's syntax nodes hash by walking their whole tree,
 so a cache keyed on the parsed document (strawberry's ``ValidationCache``) pays a walk of
 the document on every request, hit or miss.
@@ -30,6 +35,7 @@ from graphql import (
     parse,
     specified_rules,
 )
+from graphql.execution.values import get_variable_values
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import validate_document
 
@@ -111,8 +117,29 @@ class CachedDocuments(SchemaExtension):
         cache = _cache_of(context.schema)
         document = context.graphql_document
         if cache is not None and context.query and document is not None:
-            context.pre_execution_errors = cache.validate(context.query, document)
+            errors = cache.validate(context.query, document)
+            if not errors:
+                errors = variable_errors(
+                    cache.schema, document, context.operation_name, context.variables
+                )
+            context.pre_execution_errors = errors
         yield
+
+
+def variable_errors(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation_name: str | None,
+    variables: dict[str, Any] | None,
+) -> list[GraphQLError]:
+    """What is wrong with the ``variables`` of the operation ``operation_name`` (a missing
+    required one, a value of the wrong type); empty when they fit, or when there is no such
+    operation (execution says so)."""
+    operation = get_operation_ast(document, operation_name)
+    if operation is None:
+        return []
+    coerced = get_variable_values(schema, operation.variable_definitions or (), variables or {})
+    return coerced if isinstance(coerced, list) else []
 
 
 def is_mutation(document: DocumentNode, operation_name: str | None) -> bool:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 
 from starlette.responses import JSONResponse
 from starlette.types import Send
@@ -14,9 +15,19 @@ def error_document(message: str) -> bytes:
     return json.dumps({"errors": [{"message": message}]}, ensure_ascii=False).encode("utf-8")
 
 
-def error_response(status: int, message: str) -> JSONResponse:
-    """A refusal as a Starlette response."""
-    return JSONResponse({"errors": [{"message": message}]}, status_code=status)
+def error_response(
+    status: int,
+    message: str,
+    *,
+    media_type: str | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> JSONResponse:
+    """A refusal as a Starlette response, as ``media_type`` (``application/json`` when
+    omitted: :mod:`accountgraph.api.media_types`)."""
+    response = JSONResponse({"errors": [{"message": message}]}, status_code=status, headers=headers)
+    if media_type is not None and media_type != response.media_type:
+        response.headers["content-type"] = f"{media_type}; charset=utf-8"
+    return response
 
 
 async def send_error(

@@ -324,6 +324,20 @@ def _mask_unexpected(error: GraphQLError) -> bool:
     return original is not None and not isinstance(original, AccountGraphError | GraphQLError)
 
 
+INTERNAL_ERROR_CODE = "INTERNAL_SERVER_ERROR"
+"""``extensions.code`` of an error the server did not expect (its text is in the log)."""
+
+
+class MaskUnexpectedErrors(MaskErrors):
+    """Replaces an error we did not raise on purpose by one saying so, with the code
+    :data:`INTERNAL_ERROR_CODE` (the HTTP layer answers it with 500)."""
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        masked = super().anonymise_error(error)
+        masked.extensions = {"code": INTERNAL_ERROR_CODE}
+        return masked
+
+
 _EXECUTE = inspect.signature(strawberry.Schema.execute)
 
 
@@ -395,7 +409,7 @@ def build_schema(limits: QueryLimits | None = None) -> AccountGraphSchema:
             ReportedErrors,
             ChangeErrorCodes,
             partial(
-                MaskErrors,
+                MaskUnexpectedErrors,
                 should_mask_error=_mask_unexpected,
                 error_message="internal error; the server log has the details",
             ),
