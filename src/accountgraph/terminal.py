@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from rich.console import Console
 from rich.table import Table
@@ -58,21 +58,25 @@ def sections(edge: Edge) -> str:
     return ", ".join(c.section for c in edge.citations)
 
 
-def label(party: Party, lang: str) -> str:
-    return f"{party.name.get(lang)} ({party.id})"
-
-
 def _party_cell(party: Party, lang: str) -> RichText:
+    """The party's name, and its id on a line of its own."""
     cell = RichText(str(party.name.get(lang)))
     cell.append(f"\n{party.id}", style="dim")
     return cell
+
+
+def _id_width(parties: Iterable[Party]) -> int | None:
+    """The least width of a column of :func:`_party_cell`: the longest id fits on its line
+    whole (rich breaks a line only at spaces, and folds a word only wider than its column)."""
+    return max((len(party.id) for party in parties), default=None)
 
 
 def path_table(path: Path, parties: Mapping[str, Party], lang: str, title: str) -> Table:
     """One row per party along the path; each row after the first says which edge led there."""
     table = Table(title=title, title_justify="left")
     table.add_column(_h(lang, "step"), justify="right")
-    table.add_column(_h(lang, "party"), overflow="fold", ratio=3)
+    shown = [parties[node] for node in path.nodes]
+    table.add_column(_h(lang, "party"), overflow="fold", ratio=3, min_width=_id_width(shown))
     table.add_column(_h(lang, "relation"), no_wrap=True)
     table.add_column(_h(lang, "section"), overflow="fold", ratio=1)
     table.add_row("0", _party_cell(parties[path.start], lang), "", "")
@@ -131,15 +135,17 @@ def party_card(
         console.print(facts)
     if edges:
         table = Table(title="edges", title_justify="left")
-        for key in ("direction", "relation", "party", "section"):
-            table.add_column(_h(lang, key), overflow="fold")
-        for edge in edges:
+        others = [parties[edge.other_end(party.id)] for edge in edges]
+        table.add_column(_h(lang, "direction"), no_wrap=True)
+        table.add_column(_h(lang, "relation"), overflow="fold")
+        table.add_column(_h(lang, "party"), overflow="fold", min_width=_id_width(others))
+        table.add_column(_h(lang, "section"), overflow="fold")
+        for edge, other in zip(edges, others, strict=True):
             outgoing = edge.source == party.id
-            other = parties[edge.other_end(party.id)]
             table.add_row(
                 "→" if outgoing else "←",
                 edge.relation.phrase + (f" [{edge.scope}]" if edge.scope else ""),
-                label(other, lang),
+                _party_cell(other, lang),
                 sections(edge),
             )
         console.print(table)
@@ -159,7 +165,10 @@ def security_table(
     wider group, each step through which it applies to the party asked about."""
     table = Table(title_justify="left")
     table.add_column(_h(lang, "step"), justify="right")
-    table.add_column(_h(lang, "responsible"), overflow="fold", ratio=2)
+    holders = [parties[answer.holder] for answer in answers]
+    table.add_column(
+        _h(lang, "responsible"), overflow="fold", ratio=2, min_width=_id_width(holders)
+    )
     table.add_column(_h(lang, "section"), overflow="fold", ratio=1)
     table.add_column(_h(lang, "through"), overflow="fold", ratio=2)
     for number, answer in enumerate(answers, start=1):
