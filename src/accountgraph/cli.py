@@ -11,7 +11,9 @@ from pathlib import Path as FilePath
 from typing import Any, TypeVar
 
 import click
-from rich.console import Console
+from rich.console import Console, Group
+from rich.padding import Padding
+from rich.text import Text as RichText
 
 from accountgraph import __version__
 from accountgraph._resources import default_dataset_path
@@ -42,7 +44,7 @@ from accountgraph.store import open_backend, open_store
 from accountgraph.store.base import GraphStore, require_party
 from accountgraph.store.importer import DEFAULT_BATCH_SIZE, LoadReport
 from accountgraph.store.urls import SQLITE_SCHEMES, redact, scheme_of
-from accountgraph.terminal import party_card, print_paths, security_table
+from accountgraph.terminal import numbered, party_card, print_paths, security_table
 
 T = TypeVar("T")
 
@@ -124,6 +126,11 @@ async def _parties_of(store: GraphStore, ids: Iterable[str]) -> dict[str, Party]
     wanted = sorted(set(ids))
     found = await store.get_parties(wanted)
     return {party.id: party for party in found if party is not None}
+
+
+def _sentences(sentences: Iterable[str]) -> Group:
+    """Sentences one a line, each wrapping under its own start."""
+    return Group(*(RichText(sentence) for sentence in sentences))
 
 
 def _day(as_of: dt.datetime | None) -> dt.date:
@@ -235,14 +242,14 @@ def _emit_paths(
     if not paths:
         console.print(none_message)
         return
-    console.print(f"{subject}: {len(paths)} {noun.lower()}{'' if len(paths) == 1 else 's'}")
+    heading = f"{subject}: {len(paths)} {noun.lower()}{'' if len(paths) == 1 else 's'}"
+    console.print(heading, soft_wrap=True)
     if not explain:
         print_paths(console, paths, parties, lang, noun)
         return
     for number, path in enumerate(paths, start=1):
         console.print(f"\n{noun} {number} of {len(paths)}:")
-        for step, sentence in enumerate(explain_path(path, parties, lang), start=1):
-            console.print(f"  {step}. {sentence}", highlight=False)
+        console.print(numbered(explain_path(path, parties, lang), indent=4))
 
 
 @cli.command()
@@ -284,14 +291,13 @@ def responsible(
         if not answers:
             console.print(f"No one in this graph is responsible for the security of {subject}.")
             return
-        console.print(f"Responsible for the security of {subject}: {len(answers)}")
+        console.print(f"Responsible for the security of {subject}: {len(answers)}", soft_wrap=True)
         if not explain:
             console.print(security_table(answers, parties, lang))
             return
         for number, answer in enumerate(answers, start=1):
             console.print(f"\n{number}. {parties[answer.holder].name.get(lang)}:")
-            for sentence in answer.explanation(parties, lang):
-                console.print(f"   {sentence}", highlight=False)
+            console.print(Padding(_sentences(answer.explanation(parties, lang)), (0, 0, 0, 3)))
 
     _run_with_store(data, store_spec, store_timeout, job)
 

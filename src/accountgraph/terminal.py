@@ -185,3 +185,14 @@ def security_table(
             through or "directly",
         )
     return table
+
+
+def numbered(lines: Sequence[str], indent: int, first: int = 1) -> Table:
+    """``lines`` numbered from ``first``, each wrapped under its own start (not under its
+    number) and ``indent`` columns in."""
+    grid = Table.grid(padding=(0, 1, 0, 0))
+    grid.add_column(justify="right", no_wrap=True, min_width=indent)
+    grid.add_column(overflow="fold")
+    for number, line in enumerate(lines, start=first):
+        grid.add_row(f"{number}.", RichText(line))
+    return grid
