@@ -516,7 +516,7 @@ def test_audit_of_the_wipo_graph(gql: GraphQLClient) -> None:
     assert gap["sections"] == ["I(c)"]
     assert {c["name"] for c in audit["checks"]} >= {
         "accountability-cycle",
-        "unaccountable-delegate",
+        "delegation-outside-accountability",
     }
     only_info = gql.data("{ audit { findings(severities: [INFO]) { severity } } }")
     assert {f["severity"] for f in only_info["audit"]["findings"]} == {"INFO"}

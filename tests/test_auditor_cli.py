@@ -46,9 +46,15 @@ ORPHAN = (
     "  - from: wipo-personnel\n    relation: ACCOUNTABLE_TO\n    to: wipo-director-general\n",
     "  - from: wipo-personnel\n    relation: REPORTS_TO\n    to: wipo-director-general\n",
 )
-UNACCOUNTABLE_DELEGATE = (
+DELEGATION_OUTSIDE_ACCOUNTABILITY = (
     "  - from: wipo-sscs\n    relation: ACCOUNTABLE_TO\n    to: wipo-head-sscs\n",
     "  - from: wipo-sscs\n    relation: REPORTS_TO\n    to: wipo-head-sscs\n",
+)
+
+
+CHAIR_NOT_MEMBER = (
+    "    relation: CHAIRS\n    to: smg-switzerland\n",
+    "    relation: CHAIRS\n    to: sag-switzerland\n",
 )
 
 
@@ -65,10 +71,16 @@ DUTY_WITHOUT_HOLDER = (
         (CYCLE, "accountability-cycle", ["wipo-director-general", "wipo-personnel"], "III.A.1"),
         (ORPHAN, "no-accountability-chain", ["wipo-personnel"], None),
         (
-            UNACCOUNTABLE_DELEGATE,
-            "unaccountable-delegate",
+            DELEGATION_OUTSIDE_ACCOUNTABILITY,
+            "delegation-outside-accountability",
             ["wipo-head-sscs", "wipo-sscs"],
             "III.C(b)",
+        ),
+        (
+            CHAIR_NOT_MEMBER,
+            "chair-not-member",
+            ["designated-official-switzerland", "sag-switzerland"],
+            "I(d)",
         ),
     ],
 )
@@ -88,6 +100,16 @@ def test_a_broken_copy_fails_the_audit_naming_check_parties_and_section(
     assert set(parties) <= set(finding["parties"])
     if section:
         assert section in finding["sections"]
+
+
+def test_a_copy_the_format_forbids_is_refused_not_audited(tmp_path: Path) -> None:
+    path = broken_copy(tmp_path, "  - id: wipo-personnel\n", "  - id: wipo-sscs\n")
+    result = run("audit", str(path))
+    assert result.exit_code == 1
+    assert "Audit of" not in result.output
+    assert f"{path}:" in result.output
+    assert 'party id "wipo-sscs" is defined twice' in result.output
+    assert "Traceback" not in result.output
 
 
 def test_the_html_report_is_one_file(tmp_path: Path) -> None:

@@ -769,11 +769,6 @@ def test_the_worked_example_on_falkordb(request: pytest.FixtureRequest, office: 
         assert _differences(in_memory, office.snapshot(as_of=day)) == (set(), set()), day
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a dataset file has no dates on duties yet (graph/dataset.schema.json, "
-    "dataset/write.py): a duty added or retired by a change set is written as always valid",
-)
 def test_export_dataset_keeps_the_dates_of_duties(office: Office) -> None:
     moved = office.write(
         "duty.yaml",

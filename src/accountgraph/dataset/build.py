@@ -26,7 +26,7 @@ from itertools import chain, repeat
 from types import MappingProxyType
 from typing import Any
 
-from accountgraph.dataset.checks import dataset_schema
+from accountgraph.dataset.checks import dataset_schema, days_overlap
 from accountgraph.dataset.instances import instances
 from accountgraph.model import (
     ALWAYS,
@@ -129,12 +129,14 @@ class DatasetBuilder:
     """Collects a dataset's parts in any order and gives its model, or raises
     :class:`FastPathDoubt` at the first thing it cannot vouch for.
 
-    ``allow_missing_holders`` lets duties whose holder is not a party through, as
-    :func:`accountgraph.dataset.load_dataset` does.
+    ``allow_missing_holders`` lets duties whose holder is not a party through, and
+    ``enforce_rules=False`` a dataset that breaks a rule of the rule book beyond the
+    format's own, as :func:`accountgraph.dataset.load_dataset` does.
     """
 
-    def __init__(self, *, allow_missing_holders: bool = False) -> None:
+    def __init__(self, *, allow_missing_holders: bool = False, enforce_rules: bool = True) -> None:
         self._allow_missing_holders = allow_missing_holders
+        self._enforce_rules = enforce_rules
         self._seen: set[str] = set()
         self._head: dict[str, Any] = {}
         self._document: Document | None = None
@@ -151,6 +153,8 @@ class DatasetBuilder:
         self._ends_unchecked = False
         self._duties: list[Responsibility] = []
         self._duty_keys: set[tuple[str, str]] = set()
+        self._repeated_duties = False
+        """Whether a holder has a duty twice, which may be on days apart."""
         self._holders_unchecked = False
         self._dates: dict[str, dt.date] = {}
         self._validities: dict[tuple[dt.date | None, dt.date | None], Validity] = {}
@@ -217,6 +221,8 @@ class DatasetBuilder:
             for duty in self._duties:
                 if duty.holder not in self._ids:
                     raise _doubt()
+        if self._repeated_duties and _duties_share_days(self._duties):
+            raise _doubt()
         head = self._head
         dataset = Dataset(
             name=head["name"],
@@ -226,7 +232,8 @@ class DatasetBuilder:
             edges=tuple(self._edges),
             responsibilities=tuple(self._duties),
         )
-        if check_rules(dataset, skip=FORMAT_RULES):  # the careful path says which, and where
+        # The careful path says which rule is broken, and where.
+        if self._enforce_rules and check_rules(dataset, skip=FORMAT_RULES):
             raise _doubt()
         return dataset
 
@@ -463,11 +470,12 @@ class DatasetBuilder:
             self._id(holder)
             self._holders_unchecked = not self._allow_missing_holders
         if (code, holder) in self._duty_keys:
-            raise _doubt()
+            self._repeated_duties = True
         self._duty_keys.add((code, holder))
         text = self._text(item.get("text"))
         note = self._optional_text(item, "note")
-        self._duties.append(Responsibility(code, holder, text, self._symbol, note))
+        validity = self._duty_validity(item)
+        self._duties.append(Responsibility(code, holder, text, self._symbol, note, validity))
 
     # --- values -----------------------------------------------------------------------
 
@@ -533,6 +541,20 @@ class DatasetBuilder:
             start = self._in_force
         if start is None and end is None:
             return ALWAYS
+        validity = self._validities.get((start, end))
+        if validity is None:
+            validity = self._validities.setdefault((start, end), Validity(start, end))
+        return validity
+
+    def _duty_validity(self, item: dict[str, Any]) -> Validity:
+        """A duty's dates: without them, it holds as long as its holder does (it takes
+        nothing from the document's ``in_force``)."""
+        if "valid_from" not in item and "valid_to" not in item:
+            return ALWAYS
+        start = self._optional_date(item, "valid_from")
+        end = self._optional_date(item, "valid_to")
+        if start is not None and end is not None and start > end:
+            raise _doubt()
         validity = self._validities.get((start, end))
         if validity is None:
             validity = self._validities.setdefault((start, end), Validity(start, end))
@@ -628,6 +650,7 @@ def build_checked(data: dict[str, Any]) -> Dataset:
                 text=Text(duty["text"]),
                 document=symbol,
                 note=_checked_optional_text(duty.get("note")),
+                validity=_checked_validity(duty, None),
             )
             for duty in data.get("responsibilities", [])
         ),
@@ -687,8 +710,18 @@ def _checked_date(value: str | None) -> dt.date | None:
 
 
 def _checked_validity(item: dict[str, Any], in_force: dt.date | None) -> Validity:
-    """The item's dates; with no ``valid_from`` of its own, it takes part from ``in_force``."""
+    """The item's dates; with no ``valid_from`` of its own, it takes part from ``in_force``
+    (``None`` for a duty, which holds as long as its holder)."""
     start, end = _checked_date(item.get("valid_from")), _checked_date(item.get("valid_to"))
     if start is None:
         start = in_force
     return ALWAYS if start is None and end is None else Validity(start, end)
+
+
+def _duties_share_days(duties: list[Responsibility]) -> bool:
+    """Whether a holder has one duty twice on a day: a duty may be laid on a holder again
+    after it was retired, not while it holds."""
+    by_key: dict[tuple[str, str], list[Validity]] = {}
+    for duty in duties:
+        by_key.setdefault((duty.code, duty.holder), []).append(duty.validity)
+    return any(len(days) > 1 and days_overlap(days) for days in by_key.values())

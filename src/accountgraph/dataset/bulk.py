@@ -52,7 +52,11 @@ _HEAD = "format, name, title and document"
 
 
 def examine_bulk(
-    directory: Path, max_bytes: int, *, allow_missing_holders: bool = False
+    directory: Path,
+    max_bytes: int,
+    *,
+    allow_missing_holders: bool = False,
+    enforce_rules: bool = True,
 ) -> tuple[Dataset | None, list[Problem]]:
     """The dataset in the bulk ``directory`` if it is valid, else ``None`` and all its
     problems; each file is read up to ``max_bytes``."""
@@ -70,16 +74,24 @@ def examine_bulk(
                 problems += error.problems
         if problems:
             return None, problems
-        return _examine(files, opened, allow_missing_holders=allow_missing_holders)
+        return _examine(
+            files, opened, allow_missing_holders=allow_missing_holders, enforce_rules=enforce_rules
+        )
     finally:
         for file in opened.values():
             file.close()
 
 
 def _examine(
-    files: BulkFiles, opened: dict[str, DatasetFile], *, allow_missing_holders: bool
+    files: BulkFiles,
+    opened: dict[str, DatasetFile],
+    *,
+    allow_missing_holders: bool,
+    enforce_rules: bool,
 ) -> tuple[Dataset | None, list[Problem]]:
-    builder = DatasetBuilder(allow_missing_holders=allow_missing_holders)
+    builder = DatasetBuilder(
+        allow_missing_holders=allow_missing_holders, enforce_rules=enforce_rules
+    )
     try:
         with collector_paused():
             read_fast(opened["head"].reader(), builder)
@@ -94,7 +106,9 @@ def _examine(
     except DatasetError as error:  # a file changed since it was checked
         return None, error.problems
     with collector_paused():
-        return _Careful(files, texts).examine(allow_missing_holders=allow_missing_holders)
+        return _Careful(files, texts).examine(
+            allow_missing_holders=allow_missing_holders, enforce_rules=enforce_rules
+        )
 
 
 # --- the fast path ----------------------------------------------------------------------
@@ -352,7 +366,9 @@ class _Careful:
         self._cite_rows: dict[int, list[int]] = {}
         """The line of each citation of an edge written over several rows."""
 
-    def examine(self, *, allow_missing_holders: bool) -> tuple[Dataset | None, list[Problem]]:
+    def examine(
+        self, *, allow_missing_holders: bool, enforce_rules: bool = True
+    ) -> tuple[Dataset | None, list[Problem]]:
         problems = self._read_head()
         if problems:
             return None, problems
@@ -369,7 +385,9 @@ class _Careful:
         own = {id(issue) for issue in self.issues}
         issues = [
             issue
-            for issue in check(self, allow_missing_holders=allow_missing_holders)
+            for issue in check(
+                self, allow_missing_holders=allow_missing_holders, enforce_rules=enforce_rules
+            )
             if id(issue) in own or issue.path[:2] not in self._read_leniently
         ]
         problems = [

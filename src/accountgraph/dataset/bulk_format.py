@@ -20,7 +20,8 @@ dataset file. A CSV file starts with a header row naming its columns:
   with several citations takes one row for each, the further ones right after the first
   with the same ``from``, ``relation``, ``to`` and ``scope`` and the edge's other columns
   empty;
-- ``responsibilities.csv``: ``code``, ``holder``, ``text_<lang>``, ``note_<lang>``.
+- ``responsibilities.csv``: ``code``, ``holder``, ``valid_from``, ``valid_to``,
+  ``text_<lang>``, ``note_<lang>``.
 
 An empty cell is a value not given. ``apex`` and ``name_in_source`` are ``true`` or
 ``false``; ``aliases`` and ``facts`` hold JSON (``["SG", "DG"]``; facts as in a dataset
@@ -64,7 +65,7 @@ PLAIN_COLUMNS: dict[str, tuple[str, ...]] = {
         "valid_to",
     ),
     "edges": ("from", "relation", "to", "scope", "valid_from", "valid_to", "document", "section"),
-    "responsibilities": ("code", "holder"),
+    "responsibilities": ("code", "holder", "valid_from", "valid_to"),
 }
 TEXT_COLUMNS: dict[str, tuple[str, ...]] = {
     "parties": ("name", "description", "apex_reason", "name_note"),

@@ -13,6 +13,7 @@ import functools
 import json
 import re
 from collections.abc import Callable, Iterator
+from itertools import pairwise
 from typing import Any, Protocol
 
 import fastjsonschema
@@ -20,6 +21,7 @@ from jsonschema import Draft202012Validator, ValidationError
 
 from accountgraph._resources import dataset_schema_path
 from accountgraph.dataset.yaml_lines import Issue, JsonPath
+from accountgraph.model import ALWAYS, Validity
 from accountgraph.suggest import closest, name_key, pool_around
 
 _ITEM_NOUNS = {"parties": "party", "edges": "edge", "responsibilities": "responsibility"}
@@ -69,15 +71,18 @@ def _validator() -> Draft202012Validator:
     return Draft202012Validator(dataset_schema())
 
 
-def check(tree: Located, *, allow_missing_holders: bool = False) -> list[Issue]:
+def check(
+    tree: Located, *, allow_missing_holders: bool = False, enforce_rules: bool = True
+) -> list[Issue]:
     """All schema and semantic issues of ``tree``, without repeats, in no set order; if
-    it has none, the rules of the rule book (:mod:`accountgraph.rules`) it breaks."""
+    it has none, the rules of the rule book (:mod:`accountgraph.rules`) it breaks, unless
+    not ``enforce_rules``."""
     found: list[Issue] = []
     for error in schema_errors(tree.data):
         found.extend(_schema_issues(error, tree))
     found.extend(_Semantics(tree, allow_missing_holders=allow_missing_holders).issues())
     issues = tree.issues + [issue for issue in found if issue.path not in tree.refused]
-    if not issues:
+    if not issues and enforce_rules:
         # Imported here: the rules need the model, and the module that builds it imports this one.
         from accountgraph.dataset.rule_issues import rule_issues
 
@@ -389,21 +394,34 @@ class _Semantics:
             seen.setdefault(key, self._tree.value_line(path))
 
     def _responsibilities(self) -> None:
-        seen: dict[tuple[str, str], int] = {}
+        seen: dict[tuple[str, str], list[tuple[int, Validity]]] = {}
         for path, duty in self._items("responsibilities"):
             if not self._allow_missing_holders:
                 self._known_party((*path, "holder"))
             code, holder = duty.get("code"), duty.get("holder")
             if not isinstance(code, str) or not isinstance(holder, str):
                 continue
+            days = _days_given(duty)
+            if days is None:  # a date that is no day, said as such: compared with nothing
+                continue
             line = self._tree.value_line((*path, "code"))
-            if (code, holder) in seen:
-                message = (
-                    f"responsibility {_show(code)} of {_show(holder)} is defined twice, "
-                    f"at lines {seen[code, holder]} and {line}"
+            # A duty may be laid on its holder again, on other days.
+            earlier = seen.setdefault((code, holder), [])
+            clash = next(((at, held) for at, held in earlier if days_overlap([held, days])), None)
+            earlier.append((line, days))
+            if clash is None:
+                continue
+            first, held = clash
+            message = (
+                f"responsibility {_show(code)} of {_show(holder)} is defined twice, "
+                f"at lines {first} and {line}"
+            )
+            if held != ALWAYS or days != ALWAYS:
+                message += (
+                    f", on days they share ({_describe(held)} and {_describe(days)}): a duty "
+                    "is laid on its holder again only after its valid_to"
                 )
-                self._add((*path, "code"), message)
-            seen.setdefault((code, holder), line)
+            self._add((*path, "code"), message)
 
     def _sections(self) -> None:
         document = self._data.get("document")
@@ -439,7 +457,7 @@ class _Semantics:
 
     def _dated_paths(self) -> Iterator[JsonPath]:
         yield ("document",)
-        for name in ("parties", "edges"):
+        for name in ("parties", "edges", "responsibilities"):
             for path, _ in self._items(name):
                 yield path
 
@@ -457,7 +475,9 @@ class _Semantics:
             start, end = days["valid_from"], days["valid_to"]
             self._add((*path, "valid_to"), f"valid_from {start} is after valid_to {end}")
         in_force = self._in_force()
-        if path[0] != "document" and "valid_to" in days and in_force is not None:
+        # A duty takes no day from in_force: it holds as long as its holder.
+        takes_in_force = path[0] in ("parties", "edges")
+        if takes_in_force and "valid_to" in days and in_force is not None:
             given = _get(self._data, (*path, "valid_from"))
             if given is None and days["valid_to"] < in_force:
                 self._add(
@@ -474,3 +494,43 @@ class _Semantics:
             return dt.date.fromisoformat(value)
         except ValueError:
             return None
+
+
+def _days_given(item: dict[str, Any]) -> Validity | None:
+    """The ``valid_from`` and ``valid_to`` an item gives, as they are written (nothing
+    taken from the document); ``None`` if either is not a day."""
+    ends: list[dt.date | None] = []
+    for name in ("valid_from", "valid_to"):
+        value = item.get(name)
+        if value is None:
+            ends.append(None)
+            continue
+        if not isinstance(value, str) or not _DATE_PATTERN.match(value):
+            return None
+        try:
+            ends.append(dt.date.fromisoformat(value))
+        except ValueError:
+            return None
+    start, end = ends
+    if start is not None and end is not None and start > end:
+        return None
+    return Validity(start, end)
+
+
+def _describe(validity: Validity) -> str:
+    start, end = validity.valid_from, validity.valid_to
+    if start is None and end is None:
+        return "without dates"
+    if start is None:
+        return f"to {end}"
+    return f"from {start}" if end is None else f"{start} to {end}"
+
+
+def days_overlap(validities: list[Validity]) -> bool:
+    """Whether two of ``validities`` share a day."""
+    ordered = sorted(validities, key=lambda v: v.valid_from or dt.date.min)
+    for before, after in pairwise(ordered):
+        end, start = before.valid_to, after.valid_from
+        if end is None or start is None or start <= end:
+            return True
+    return False

@@ -39,34 +39,50 @@ def load_dataset(
     path: str | Path | None = None,
     *,
     allow_missing_holders: bool = False,
+    enforce_rules: bool = True,
     max_bytes: int = MAX_DATASET_BYTES,
 ) -> Dataset:
     """Load and validate the dataset at ``path``, by default the shipped one: a dataset
     file (YAML), or a directory in the bulk format (:mod:`.bulk_format`).
 
     Raises :class:`DatasetError` with every problem if the file is unreadable or invalid.
-    ``allow_missing_holders`` lets duties whose holder is not a party through, for the
-    audit to report (``duty-without-holder``); stores refuse such datasets. A file larger
-    than ``max_bytes`` is refused unread.
+    For the audit to report what stores refuse: ``allow_missing_holders`` lets duties whose
+    holder is not a party through (``duty-without-holder``), and ``enforce_rules=False`` a
+    dataset that breaks the rule book (:mod:`accountgraph.rules`) beyond the format's own
+    rules, which the readers keep whatever it says. A file larger than ``max_bytes`` is
+    refused unread.
     """
     path = default_dataset_path() if path is None else Path(path)
     if os.path.isdir(path):
         dataset, problems = examine_bulk(
-            path, max_bytes, allow_missing_holders=allow_missing_holders
+            path,
+            max_bytes,
+            allow_missing_holders=allow_missing_holders,
+            enforce_rules=enforce_rules,
         )
         if dataset is None:
             raise DatasetError(path, problems)
         return dataset
     with open_dataset_file(path, max_bytes) as file:
-        found, problems = _examine(file, str(path), allow_missing_holders=allow_missing_holders)
+        found, problems = _examine(
+            file,
+            str(path),
+            allow_missing_holders=allow_missing_holders,
+            enforce_rules=enforce_rules,
+        )
     if found is None:
         raise DatasetError(str(path), problems)
     return found
 
 
-def parse_dataset(text: str, filename: str, *, allow_missing_holders: bool = False) -> Dataset:
-    """Validate dataset YAML ``text``; ``filename`` is only used to name it in problems."""
-    dataset, problems = _examine(text, filename, allow_missing_holders=allow_missing_holders)
+def parse_dataset(
+    text: str, filename: str, *, allow_missing_holders: bool = False, enforce_rules: bool = True
+) -> Dataset:
+    """Validate dataset YAML ``text``, as :func:`load_dataset` does; ``filename`` is only
+    used to name it in problems."""
+    dataset, problems = _examine(
+        text, filename, allow_missing_holders=allow_missing_holders, enforce_rules=enforce_rules
+    )
     if dataset is None:
         raise DatasetError(filename, problems)
     return dataset
@@ -93,11 +109,17 @@ def check_file(
 
 
 def _examine(
-    source: str | DatasetFile, filename: str, *, allow_missing_holders: bool = False
+    source: str | DatasetFile,
+    filename: str,
+    *,
+    allow_missing_holders: bool = False,
+    enforce_rules: bool = True,
 ) -> tuple[Dataset | None, list[Problem]]:
     """The dataset in ``source`` (a text, or a file the file guard checked) if it is
     valid, else ``None`` and all its problems."""
-    builder = DatasetBuilder(allow_missing_holders=allow_missing_holders)
+    builder = DatasetBuilder(
+        allow_missing_holders=allow_missing_holders, enforce_rules=enforce_rules
+    )
     try:
         with collector_paused():
             read_fast(source if isinstance(source, str) else source.reader(), builder)
@@ -109,11 +131,13 @@ def _examine(
     except DatasetError as error:  # it changed since it was checked
         return None, error.problems
     with collector_paused():
-        return examine_carefully(text, filename, allow_missing_holders=allow_missing_holders)
+        return examine_carefully(
+            text, filename, allow_missing_holders=allow_missing_holders, enforce_rules=enforce_rules
+        )
 
 
 def examine_carefully(
-    text: str, filename: str, *, allow_missing_holders: bool = False
+    text: str, filename: str, *, allow_missing_holders: bool = False, enforce_rules: bool = True
 ) -> tuple[Dataset | None, list[Problem]]:
     """What :func:`_examine` finds, by the careful path alone: slow, and it knows lines."""
     try:
@@ -127,7 +151,9 @@ def examine_carefully(
         return None, [Problem(filename, tree.value_line(()), message)]
     problems = [
         Problem(filename, issue.line, issue.message, subject(tree.data, issue.path))
-        for issue in check(tree, allow_missing_holders=allow_missing_holders)
+        for issue in check(
+            tree, allow_missing_holders=allow_missing_holders, enforce_rules=enforce_rules
+        )
     ]
     if problems:
         return None, sorted(problems, key=lambda p: (p.line or 0, p.message))

@@ -100,6 +100,11 @@ def responsibility_item(duty: Responsibility) -> dict[str, Any]:
     item: dict[str, Any] = {"code": duty.code, "holder": duty.holder, "text": _text(duty.text)}
     if duty.note is not None:
         item["note"] = _text(duty.note)
+    # Both ends as they are: a duty's start is its own, never the document's in_force.
+    if duty.validity.valid_from is not None:
+        item["valid_from"] = duty.validity.valid_from.isoformat()
+    if duty.validity.valid_to is not None:
+        item["valid_to"] = duty.validity.valid_to.isoformat()
     return item
 
 
@@ -274,7 +279,7 @@ _COLUMN_ORDER = {
         "from", "relation", "to", "scope", "valid_from", "valid_to", "note",
         "document", "section", "text",
     ),
-    "responsibilities": ("code", "holder", "text", "note"),
+    "responsibilities": ("code", "holder", "valid_from", "valid_to", "text", "note"),
 }  # fmt: skip
 
 
