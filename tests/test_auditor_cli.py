@@ -9,7 +9,12 @@ import pytest
 from click.testing import CliRunner, Result
 
 from accountgraph._resources import default_dataset_path
+from accountgraph.analysis import audit
 from accountgraph.cli import cli
+from accountgraph.dataset import load_dataset
+from accountgraph.dataset.load import examine_carefully
+from accountgraph.dataset.write import write_bulk
+from accountgraph.errors import DatasetError
 
 WIDE = {"COLUMNS": "250"}
 
@@ -100,6 +105,23 @@ def test_a_broken_copy_fails_the_audit_naming_check_parties_and_section(
     assert set(parties) <= set(finding["parties"])
     if section:
         assert section in finding["sections"]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_every_reader_lets_a_broken_copy_through_for_the_audit(tmp_path: Path, fmt: str) -> None:
+    path = broken_copy(tmp_path, *CYCLE)
+    text = path.read_text(encoding="utf-8")
+    careful, problems = examine_carefully(text, str(path), enforce_rules=False)
+    assert problems == []
+    assert careful is not None
+    assert "accountability-cycle" in {f.check for f in audit(careful)}
+    assert examine_carefully(text, str(path))[0] is None
+    directory = tmp_path / fmt
+    write_bulk(careful, directory, fmt)
+    bulk = load_dataset(directory, enforce_rules=False)
+    assert "accountability-cycle" in {f.check for f in audit(bulk)}
+    with pytest.raises(DatasetError, match="accountability-cycle"):
+        load_dataset(directory)
 
 
 def test_a_copy_the_format_forbids_is_refused_not_audited(tmp_path: Path) -> None:
