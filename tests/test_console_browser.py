@@ -153,7 +153,7 @@ def test_a_typed_query_runs_and_shows_its_answer(console: Console) -> None:
 
 def test_the_run_button_runs_the_query(console: Console) -> None:
     console.open()
-    console.type_into(console.editor, '{ party(id: "csa-switzerland") { name(lang: "zh") } }')
+    console.type_into(console.editor, '{ party(id: "csa-switzerland") { name(lang: ZH) } }')
     console.page.get_by_role("button", name="Run", exact=True).click()
 
     expect(console.result).to_contain_text("负责瑞士的首席安保顾问")

@@ -658,7 +658,7 @@ def test_change_sets_come_newest_first_a_page_at_a_time_and_filtered(api: Api) -
 DIFF = """query($id: ID!) { changeSet(id: $id) { status diff {
   applied log { position hash }
   changes {
-    parties { change before { id validTo } after { id name(lang: "zh") kind validFrom validTo } }
+    parties { change before { id validTo } after { id name(lang: ZH) kind validFrom validTo } }
     edges {
       change before { from relation to validTo }
       after { from relation to validFrom validTo sources { section } } }

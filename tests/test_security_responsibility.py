@@ -147,7 +147,7 @@ query ($id: ID!) {
       edge { relation to { id } sources { section } }
       via { relation from { id } to { id } sources { section } }
       explanation
-      zh: explanation(lang: "zh")
+      zh: explanation(lang: ZH)
     }
   }
 }
@@ -180,7 +180,7 @@ def test_graphql_answers_who_is_responsible_with_clause_and_step(gql: GraphQLCli
 
 def test_graphql_tells_which_names_are_not_the_documents(gql: GraphQLClient) -> None:
     data = gql.data(
-        '{ a: party(id: "wipo-guard-contractor") { nameInSource nameNote zh: nameNote(lang: "zh") }'
+        '{ a: party(id: "wipo-guard-contractor") { nameInSource nameNote zh: nameNote(lang: ZH) }'
         ' b: party(id: "wipo-head-sscs") { nameInSource nameNote } }'
     )
     assert data["a"]["nameInSource"] is False

@@ -43,7 +43,7 @@ QUESTIONS = [
     "edges { relation source { section } } } }",
     '{ delegationEnds(id: "wipo-director-general") { nodes { id } explanation } }',
     '{ paths(fromId: "wipo-personnel", toId: "wipo-member-states") { nodes { id kind } } }',
-    '{ party(id: "smg-switzerland") { name(lang: "zh") ... on Body { members { id } } '
+    '{ party(id: "smg-switzerland") { name(lang: ZH) ... on Body { members { id } } '
     "edges(direction: BOTH) { relation from { id } to { id } } } }",
     "{ parties(first: 5) { totalCount edges { node { id name } } } }",
     '{ party(id: "wipo-sscs-typo") { id } }',

@@ -9,13 +9,8 @@ import strawberry
 
 from accountgraph import analysis
 from accountgraph.api.context import Info_
+from accountgraph.api.enums import Severity
 from accountgraph.api.types import Party, wrap_party
-
-Severity = strawberry.enum(
-    analysis.Severity,
-    name="Severity",
-    description="How much a finding matters: ERROR fails an audit; WARNING and INFO inform.",
-)
 
 
 @strawberry.type(description="One thing an audit found.")

@@ -21,7 +21,7 @@ from typing import Any
 import strawberry
 from strawberry import UNSET
 
-from accountgraph.api.types import PartyKind, Relation
+from accountgraph.api.enums import PartyKind, Relation
 from accountgraph.governance.change_set import CHANGE_SET_FORMAT, ChangeSetContent, read_content
 
 _FILE_KEYS = {"from_": "from"}

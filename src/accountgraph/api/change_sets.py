@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from enum import Enum
-from typing import Annotated, Any
+from typing import Any
 
 import strawberry
 from strawberry import Private
@@ -20,8 +20,9 @@ from strawberry.scalars import JSON
 
 from accountgraph import model
 from accountgraph.api.context import Info_
+from accountgraph.api.enums import ChangeSetStatus, Language, PartyKind, Relation
 from accountgraph.api.pagination import PageInfo
-from accountgraph.api.types import LANG_HELP, Citation, Fact, PartyKind, Relation, in_lang
+from accountgraph.api.types import Citation, Fact, LangArgument, in_lang
 from accountgraph.errors import ChangeRefusedError
 from accountgraph.governance.change_set import ChangeSet as DomainChangeSet
 from accountgraph.governance.change_set import Status
@@ -29,21 +30,16 @@ from accountgraph.governance.changeable import ChangeableStore, mentioned_partie
 from accountgraph.governance.log import LogEntry, effects_json
 from accountgraph.governance.log import LogHead as DomainLogHead
 
-ChangeSetStatus = strawberry.enum(
-    Status,
-    name="ChangeSetStatus",
-    description="Where a change set stands: DRAFT → PROPOSED → APPLIED (approved), or "
-    "REJECTED, or WITHDRAWN by its author.",
-)
-
 JSONRecord = Mapping[str, Any]
 
 
 @strawberry.enum(description="How a record changed.")
 class ChangeKind(Enum):
-    ADDED = "added"
-    RETIRED = "retired"
-    CHANGED = "changed"
+    ADDED = strawberry.enum_value("added", description="New: it was not in the graph.")
+    RETIRED = strawberry.enum_value(
+        "retired", description="It now ends on a day (validTo), or ends earlier than before."
+    )
+    CHANGED = strawberry.enum_value("changed", description="Still there, with new values.")
 
 
 @strawberry.type(description="Where the log stands, or one entry of it.")
@@ -122,7 +118,8 @@ class PartyRecord:
 
     @strawberry.field(description="The party's name.")
     def name(
-        self, lang: Annotated[str | None, strawberry.argument(description=LANG_HELP)] = "en"
+        self,
+        lang: LangArgument = Language.EN,
     ) -> str:
         return str(in_lang(_text(self.record["name"]), lang))
 
@@ -132,7 +129,8 @@ class PartyRecord:
 
     @strawberry.field(description="A short description, when there is one.")
     def description(
-        self, lang: Annotated[str | None, strawberry.argument(description=LANG_HELP)] = "en"
+        self,
+        lang: LangArgument = Language.EN,
     ) -> str | None:
         return in_lang(_text(self.record["description"]), lang)
 
@@ -209,7 +207,8 @@ class DutyRecord:
 
     @strawberry.field(description="The duty's words.")
     def text(
-        self, lang: Annotated[str | None, strawberry.argument(description=LANG_HELP)] = "en"
+        self,
+        lang: LangArgument = Language.EN,
     ) -> str:
         return str(in_lang(_text(self.record["text"]), lang))
 

@@ -5,7 +5,8 @@ on them — field extensions, permission classes, exception handlers, argument c
 into input types and enums — and pays for them on every field of every answer: a path of
 seven parties is some fifty resolver calls. For a field that uses none of those features
 and whose arguments graphql-core already gives in their final form (scalars: strings,
-numbers, booleans, ids, dates), :func:`install_fast_resolvers` lets graphql-core call the
+numbers, booleans, ids, dates; and ``Lang``, whose code the resolvers take as well as its
+member), :func:`install_fast_resolvers` lets graphql-core call the
 resolver directly, with the same arguments strawberry would pass: the object as ``self``,
 the arguments by their Python names, and strawberry's ``Info`` when the resolver asks for
 it. A field that uses any of those features keeps strawberry's resolver.
@@ -31,7 +32,10 @@ from graphql import (
 from strawberry.relay.types import GlobalID
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.base import StrawberryObjectDefinition, StrawberryOptional
+from strawberry.types.enum import StrawberryEnumDefinition
 from strawberry.types.field import StrawberryField
+
+from accountgraph.api.enums import Language
 
 Resolver = Callable[..., Any]
 
@@ -102,6 +106,8 @@ def _given_as_is(type_: object, registry: Mapping[object, object]) -> bool:
         type_ = type_.of_type
     if type_ is GlobalID:
         return False
+    if isinstance(type_, StrawberryEnumDefinition):
+        return type_.wrapped_cls is Language
     return type_ in registry or type_ in (str, int, float, bool)
 
 

@@ -20,11 +20,11 @@ from accountgraph.api.change_sets import (
     ChangeSet,
     ChangeSetConnection,
     ChangeSetEdge,
-    ChangeSetStatus,
     LogHead,
 )
 from accountgraph.api.context import Info_
 from accountgraph.api.cost import MAX_CHANGE_SET_PAGE
+from accountgraph.api.enums import ChangeSetStatus
 from accountgraph.api.pagination import (
     PageInfo,
     decode_change_set_cursor,

@@ -22,6 +22,7 @@ from accountgraph.api.context import ApiContext, Info_
 from accountgraph.api.cost import CostModel
 from accountgraph.api.document_limits import document_limits_rule
 from accountgraph.api.documents import CachedDocuments, DocumentCache, is_mutation
+from accountgraph.api.enums import PartyKind, Relation
 from accountgraph.api.fast_resolvers import install_fast_resolvers
 from accountgraph.api.governance import GovernanceQuery, Mutation
 from accountgraph.api.pagination import (
@@ -37,9 +38,7 @@ from accountgraph.api.types import (
     Actor,
     Body,
     Party,
-    PartyKind,
     Path,
-    Relation,
     wrap_party,
 )
 from accountgraph.api.viewer import ViewerQuery

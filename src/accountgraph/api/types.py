@@ -12,44 +12,28 @@ from strawberry import Private
 
 from accountgraph import model, security_responsibility
 from accountgraph.api.context import Info_
-from accountgraph.errors import QueryLimitError, UnknownPartyError
+from accountgraph.api.enums import Direction, Language, PartyKind, Relation
+from accountgraph.errors import UnknownPartyError
 from accountgraph.explain import explain_path
 
 if TYPE_CHECKING:
     from accountgraph.api.change_sets import PartyHistoryEntry
 
-PartyKind = strawberry.enum(
-    model.PartyKind,
-    name="PartyKind",
-    description="What sort of party a node is: offices, roles, groups and governments are "
-    "actors; bodies and units are bodies.",
-)
-Relation = strawberry.enum(
-    model.Relation,
-    name="Relation",
-    description="Relationship types, read left to right: (a)-[RELATION]->(b).",
-)
-Direction = strawberry.enum(
-    model.Direction,
-    name="Direction",
-    description="Edges leaving a party (OUT), arriving at it (IN), or both.",
-)
+LANG_HELP = "The language of the text; English where the text is missing in it."
 
-LANG_HELP = "Language code: en or zh. Falls back to English when a text is missing."
+LangArgument = Annotated[Language | None, strawberry.argument(description=LANG_HELP)]
+"""A ``lang`` argument (the schema gives each field its default)."""
 
 
-def check_lang(lang: str | None, default: str = model.FALLBACK_LANGUAGE) -> str:
-    """``lang`` if it is a language the API serves (``default`` when null), else an error."""
-    if lang is None:
-        return default
-    if lang not in model.LANGUAGES:
-        allowed = ", ".join(model.LANGUAGES)
-        raise QueryLimitError("lang", lang, f"one of {allowed}")
-    return lang
+def language(lang: str | None, default: Language = Language.EN) -> str:
+    """The code of the language a ``lang`` argument names (``default`` when null)."""
+    return default.value if lang is None else Language(lang).value
 
 
-def in_lang(text: model.Text | None, lang: str | None, default: str = "en") -> str | None:
-    return None if text is None else text.get(check_lang(lang, default))
+def in_lang(
+    text: model.Text | None, lang: str | None, default: Language = Language.EN
+) -> str | None:
+    return None if text is None else text.get(language(lang, default))
 
 
 def wrap_party(party: model.Party, as_of: dt.date | None) -> Party:
@@ -77,9 +61,10 @@ class Citation:
         "English is a rendering."
     )
     def text(
-        self, lang: Annotated[str | None, strawberry.argument(description=LANG_HELP)] = "zh"
+        self,
+        lang: LangArgument = Language.ZH,
     ) -> str | None:
-        return in_lang(self.domain.text, lang, "zh")
+        return in_lang(self.domain.text, lang, Language.ZH)
 
 
 @strawberry.type(description="A property the document states about a party, with its source.")
@@ -131,7 +116,8 @@ class Edge:
 
     @strawberry.field(description="How the dataset reads the clause, when it needed reading.")
     def note(
-        self, lang: Annotated[str | None, strawberry.argument(description=LANG_HELP)] = "en"
+        self,
+        lang: LangArgument = Language.EN,
     ) -> str | None:
         return in_lang(self.domain.note, lang)
 
@@ -147,7 +133,8 @@ class Responsibility:
 
     @strawberry.field(description="The duty's words.")
     def text(
-        self, lang: Annotated[str | None, strawberry.argument(description=LANG_HELP)] = "en"
+        self,
+        lang: LangArgument = Language.EN,
     ) -> str:
         return str(in_lang(self.domain.text, lang))
 
@@ -161,7 +148,8 @@ class Responsibility:
 
     @strawberry.field(description="How the dataset reads the duty, when it needed reading.")
     def note(
-        self, lang: Annotated[str | None, strawberry.argument(description=LANG_HELP)] = "en"
+        self,
+        lang: LangArgument = Language.EN,
     ) -> str | None:
         return in_lang(self.domain.note, lang)
 
@@ -191,9 +179,10 @@ class Path:
         'and sections: "A reports to B (A/46/11 III.C)."'
     )
     def explanation(
-        self, lang: Annotated[str | None, strawberry.argument(description=LANG_HELP)] = "en"
+        self,
+        lang: LangArgument = Language.EN,
     ) -> list[str]:
-        return explain_path(self.domain, self.parties, check_lang(lang))
+        return explain_path(self.domain, self.parties, language(lang))
 
     @strawberry.field(description="The party the path starts from.")
     def start(self) -> Party:
@@ -243,11 +232,11 @@ class SecurityResponsibility:
     async def explanation(
         self,
         info: Info_,
-        lang: Annotated[str | None, strawberry.argument(description=LANG_HELP)] = "en",
+        lang: LangArgument = Language.EN,
     ) -> list[str]:
-        language = check_lang(lang)
+        code = language(lang)
         parties = await info.context.parties_by_id(self.domain.party_ids)
-        return self.domain.explanation(parties, language)
+        return self.domain.explanation(parties, code)
 
 
 TRANSITIVE_HELP = "Follow the relation any number of steps, not only one."
@@ -268,7 +257,8 @@ class Party:
 
     @strawberry.field(description="The party's name.")
     def name(
-        self, lang: Annotated[str | None, strawberry.argument(description=LANG_HELP)] = "en"
+        self,
+        lang: LangArgument = Language.EN,
     ) -> str:
         return str(in_lang(self.domain.name, lang))
 
@@ -278,7 +268,8 @@ class Party:
 
     @strawberry.field(description="A short description, when the dataset gives one.")
     def description(
-        self, lang: Annotated[str | None, strawberry.argument(description=LANG_HELP)] = "en"
+        self,
+        lang: LangArgument = Language.EN,
     ) -> str | None:
         return in_lang(self.domain.description, lang)
 
@@ -305,7 +296,8 @@ class Party:
         "the document's words (an inference, a coined name)."
     )
     def name_note(
-        self, lang: Annotated[str | None, strawberry.argument(description=LANG_HELP)] = "en"
+        self,
+        lang: LangArgument = Language.EN,
     ) -> str | None:
         return in_lang(self.domain.name_note, lang)
 

@@ -10,15 +10,7 @@ from __future__ import annotations
 import strawberry
 
 from accountgraph.api.context import Info_
-from accountgraph.governance.roles import Role
-
-TokenRole = strawberry.enum(
-    Role,
-    name="Role",
-    description="A token's role; each may do all the roles before it may: READER reads, "
-    "EDITOR drafts, proposes and withdraws change sets, APPROVER approves and rejects "
-    "others' change sets, ADMIN manages tokens.",
-)
+from accountgraph.api.enums import TokenRole
 
 
 @strawberry.type(description="Who is asking: the name and role of the request's token.")

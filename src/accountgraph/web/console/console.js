@@ -21,12 +21,12 @@
     {
       label: "Chief Security Adviser, Switzerland: reporting line and edges",
       query:
-        '{ party(id: "csa-switzerland") { name reportsTo { id name } edges(direction: OUT) { relation to { name } source { section text(lang: "en") } } } }',
+        '{ party(id: "csa-switzerland") { name reportsTo { id name } edges(direction: OUT) { relation to { name } source { section text(lang: EN) } } } }',
     },
     {
       label: "Bodies, names in Chinese, first page",
       query:
-        '{ parties(kind: BODY, first: 10) { edges { node { id name(lang: "zh") } } pageInfo { hasNextPage endCursor } } }',
+        '{ parties(kind: BODY, first: 10) { edges { node { id name(lang: ZH) } } pageInfo { hasNextPage endCursor } } }',
     },
   ];
 

@@ -47,13 +47,13 @@ export async function pendingChangeSets(author) {
 /** One change set, with what it did or would do to the graph. */
 export async function changeSetDetails(id, lang) {
   const data = await graphql(
-    `query ($id: ID!, $lang: String) {
+    `query ($id: ID!, $lang: Lang) {
       changeSet(id: $id) {
         ${CHANGE_SET_FIELDS}
         diff { applied log { position hash } refusal { message rule parties operation } changes { ${RECORD_FIELDS} } }
       }
     }`,
-    { id, lang },
+    { id, lang: lang.toUpperCase() },
   );
   return data.changeSet;
 }
@@ -98,7 +98,7 @@ export async function partyEdges(id, day) {
       party(id: $id, asOf: $asOf) {
         edges(direction: BOTH) {
           relation scope from { id } to { id }
-          sources { document section en: text(lang: "en") zh: text(lang: "zh") }
+          sources { document section en: text(lang: EN) zh: text(lang: ZH) }
         }
       }
     }`,
@@ -110,7 +110,7 @@ export async function partyEdges(id, day) {
 /** The log entries that changed a party, oldest first. */
 export async function partyHistory(id, lang, day) {
   const data = await graphql(
-    `query ($id: ID!, $lang: String, $asOf: Date) {
+    `query ($id: ID!, $lang: Lang, $asOf: Date) {
       party(id: $id, asOf: $asOf) {
         history {
           position hash
@@ -119,7 +119,7 @@ export async function partyHistory(id, lang, day) {
         }
       }
     }`,
-    { id, lang, asOf: day },
+    { id, lang: lang.toUpperCase(), asOf: day },
   );
   return data.party ? data.party.history : [];
 }

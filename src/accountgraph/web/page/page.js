@@ -341,9 +341,9 @@ async function showDetails() {
   duties.replaceChildren(Object.assign(document.createElement('li'), { textContent: t('loading') }));
   duties.dataset.state = 'loading';
   try {
-    const data = await graphql('query ($id: ID!, $lang: String) { party(id: $id) { responsibilities { code text(lang: $lang) } } }', {
+    const data = await graphql('query ($id: ID!, $lang: Lang) { party(id: $id) { responsibilities { code text(lang: $lang) } } }', {
       id,
-      lang: state.lang,
+      lang: state.lang.toUpperCase(),
     });
     if (state.node !== id) return;
     const found = data.party?.responsibilities || [];
