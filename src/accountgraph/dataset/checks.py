@@ -20,21 +20,13 @@ import fastjsonschema
 from jsonschema import Draft202012Validator, ValidationError
 
 from accountgraph._resources import dataset_schema_path
+from accountgraph.dataset.schema_messages import clip, pattern_message, show, type_message
 from accountgraph.dataset.yaml_lines import Issue, JsonPath
 from accountgraph.model import ALWAYS, Validity
 from accountgraph.suggest import closest, name_key, pool_around
 
 _ITEM_NOUNS = {"parties": "party", "edges": "edge", "responsibilities": "responsibility"}
 _DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_TYPE_NAMES = {
-    "string": "text",
-    "object": "a mapping (key: value)",
-    "array": "a list",
-    "boolean": "true/false",
-    "number": "a number",
-    "integer": "a whole number",
-    "null": "nothing",
-}
 _NO_CITATION = 'edge has no citation: add "cite" with at least one {section, text}'
 
 
@@ -138,11 +130,11 @@ def subject(data: Any, path: JsonPath) -> str | None:
     if not isinstance(item, dict):
         return number
     if path[0] == "parties":
-        return _clip(item["id"]) if isinstance(item.get("id"), str) else number
+        return clip(item["id"]) if isinstance(item.get("id"), str) else number
     if path[0] == "responsibilities":
-        return _clip(item["code"]) if isinstance(item.get("code"), str) else number
+        return clip(item["code"]) if isinstance(item.get("code"), str) else number
     ends = [item.get(key) for key in ("from", "relation", "to")]
-    source, relation, target = (_clip(end) if isinstance(end, str) else "?" for end in ends)
+    source, relation, target = (clip(end) if isinstance(end, str) else "?" for end in ends)
     scope = item.get("scope")
     return f"{source} -{relation}-> {target}" + (f" ({scope})" if isinstance(scope, str) else "")
 
@@ -179,30 +171,6 @@ def _where(path: JsonPath) -> str:
     return "" if not path or is_item else f" in {_label(path)}"
 
 
-_QUOTED = 60
-
-
-def _clip(text: str) -> str:
-    """``text``, or its start and its length if it is too long to quote in a message."""
-    return text if len(text) <= _QUOTED else f"{text[:40]}… ({len(text):,} characters)"
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, str):
-        return (
-            f'"{value}"'
-            if len(value) <= _QUOTED
-            else f'"{value[:40]}…" ({len(value):,} characters)'
-        )
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return "nothing"
-    if isinstance(value, int | float):
-        return str(value)
-    return "a mapping" if isinstance(value, dict) else "a list"
-
-
 def _did_you_mean(candidates: list[str], template: str = "; did you mean {}?") -> str:
     if not candidates:
         return ""
@@ -223,7 +191,7 @@ def _schema_issues(error: ValidationError, tree: Located) -> Iterator[Issue]:
                 message = _NO_CITATION
             elif name == "cite" and error.schema == defs["fact"]:
                 fact = instance.get("name")
-                named = f" {_show(fact)}" if isinstance(fact, str) else ""
+                named = f" {show(fact)}" if isinstance(fact, str) else ""
                 message = f'fact{named} has no citation: add "cite" with {{section, text}}'
             elif name == "en" and error.schema == defs["text"]:
                 message = f'{label} has no English text: add "en"'
@@ -237,17 +205,17 @@ def _schema_issues(error: ValidationError, tree: Located) -> Iterator[Issue]:
         options = [str(option) for option in expected]
         close = closest(instance, options, limit=1, spread=0.1) if isinstance(instance, str) else []
         hint = _did_you_mean(close, " (did you mean {}?)")
-        message = f"unknown {name} {_show(instance)}{hint}; expected one of {', '.join(options)}"
+        message = f"unknown {name} {show(instance)}{hint}; expected one of {', '.join(options)}"
         yield Issue(path, tree.value_line(path), message)
     elif kind == "const":
-        message = f"{label} must be {_show(expected)}, not {_show(instance)}"
+        message = f"{label} must be {show(expected)}, not {show(instance)}"
         yield Issue(path, tree.value_line(path), message)
     elif kind == "type":
         yield Issue(path, tree.value_line(path), _type_message(error, path, tree))
     elif kind == "pattern":
         yield Issue(path, tree.value_line(path), _pattern_message(error, label, defs))
     elif kind == "maxLength":
-        message = f"{label} is too long: {_show(instance)}; at most {expected} characters"
+        message = f"{label} is too long: {show(instance)}; at most {expected} characters"
         yield Issue(path, tree.value_line(path), message)
     elif kind in ("minLength", "minItems"):
         is_cite = len(path) == 3 and path[0] == "edges" and path[2] == "cite"
@@ -259,7 +227,7 @@ def _schema_issues(error: ValidationError, tree: Located) -> Iterator[Issue]:
             line = tree.value_line((*path, index))
             key = json.dumps(item, sort_keys=True, default=str)
             if key in first:
-                message = f"{label} lists {_show(item)} twice (first at line {first[key]})"
+                message = f"{label} lists {show(item)} twice (first at line {first[key]})"
                 yield Issue((*path, index), line, message)
             first.setdefault(key, line)
     else:
@@ -276,43 +244,31 @@ def _unknown_fields(error: ValidationError, path: JsonPath, tree: Located) -> It
         if key in known or any(p.search(key) for p in patterns):
             continue
         if patterns:
-            message = f"{label}: {_show(key)} is not a language code; use one like en or zh"
+            message = f"{label}: {show(key)} is not a language code; use one like en or zh"
         else:
             hint = _did_you_mean(closest(key, known, limit=1, spread=0.1), " (did you mean {}?)")
             message = (
-                f"unknown field {_show(key)}{_where(path)}{hint}; "
-                f"expected one of {', '.join(known)}"
+                f"unknown field {show(key)}{_where(path)}{hint}; expected one of {', '.join(known)}"
             )
         yield Issue((*path, key), tree.line((*path, key)), message)
 
 
 def _type_message(error: ValidationError, path: JsonPath, tree: Located) -> str:
-    label = _label(path)
-    wanted: Any = error.validator_value
-    names = [_TYPE_NAMES.get(t, t) for t in ([wanted] if isinstance(wanted, str) else wanted)]
-    want = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
-    if error.schema == dataset_schema()["$defs"]["text"]:
-        want = "a text by language, like {en: ..., zh: ...}"
-    value: Any = error.instance
-    if value is None:
-        return f"{label} has no value; expected {want}"
-    got = f"text {_show(value)}" if isinstance(value, str) else _show(value)
-    message = f"{label}: expected {want}, got {got}"
-    source = tree.source(path)
-    if wanted == "string" and source is not None and not isinstance(value, dict | list):
-        message += f'; put it in quotes: "{source}"'
-    return message
+    return type_message(error, path, _label(path), tree)
 
 
 def _pattern_message(error: ValidationError, label: str, defs: dict[str, Any]) -> str:
-    shown = _show(error.instance)
-    if error.validator_value == defs["id"]["pattern"]:
-        return f'{label}: {shown} is not a valid id; use lower-case words joined by "-"'
-    if error.validator_value == defs["date"]["pattern"]:
-        return f"{label}: {shown} is not a date; write it as YYYY-MM-DD"
-    if error.validator_value == defs["fact"]["properties"]["name"]["pattern"]:
-        return f'{label}: {shown} is not a valid fact name; use lower_snake_case like "rank"'
-    return f"{label}: {shown} does not match {error.validator_value}"
+    return pattern_message(
+        error,
+        label,
+        {
+            defs["id"]["pattern"]: 'is not a valid id; use lower-case words joined by "-"',
+            defs["date"]["pattern"]: "is not a date; write it as YYYY-MM-DD",
+            defs["fact"]["properties"]["name"]["pattern"]: (
+                'is not a valid fact name; use lower_snake_case like "rank"'
+            ),
+        },
+    )
 
 
 class _Semantics:
@@ -354,9 +310,7 @@ class _Semantics:
             line = self._tree.value_line((*path, "id"))
             if party_id in self._party_lines:
                 first = self._party_lines[party_id]
-                message = (
-                    f"party id {_show(party_id)} is defined twice, at lines {first} and {line}"
-                )
+                message = f"party id {show(party_id)} is defined twice, at lines {first} and {line}"
                 self._add((*path, "id"), message)
             self._party_lines.setdefault(party_id, line)
             for alias in party.get("aliases") or []:
@@ -375,7 +329,7 @@ class _Semantics:
         nearby = pool_around(self._sorted_ids, bisect.bisect(self._sorted_ids, party_id))
         candidates += closest(party_id, nearby, cutoff=0.45, spread=0.1)
         hint = _did_you_mean(list(dict.fromkeys(candidates))[:3])
-        self._add(path, f"{path[-1]}: no party {_show(party_id)}{hint}")
+        self._add(path, f"{path[-1]}: no party {show(party_id)}{hint}")
 
     def _edges(self) -> None:
         seen: dict[tuple[Any, ...], int] = {}
@@ -384,7 +338,7 @@ class _Semantics:
             self._known_party((*path, "to"))
             source, target = edge.get("from"), edge.get("to")
             if isinstance(source, str) and source == target:
-                self._add((*path, "to"), f"edge from {_show(source)} to itself")
+                self._add((*path, "to"), f"edge from {show(source)} to itself")
             key = tuple(edge.get(name) for name in ("from", "relation", "to", "scope"))
             if not all(part is None or isinstance(part, str) for part in key):
                 continue
@@ -413,7 +367,7 @@ class _Semantics:
                 continue
             first, held = clash
             message = (
-                f"responsibility {_show(code)} of {_show(holder)} is defined twice, "
+                f"responsibility {show(code)} of {show(holder)} is defined twice, "
                 f"at lines {first} and {line}"
             )
             if held != ALWAYS or days != ALWAYS:
@@ -434,7 +388,7 @@ class _Semantics:
             section = _get(self._data, path)
             if isinstance(section, str) and section not in known:
                 hint = _did_you_mean(closest(section, sections, limit=2, spread=0.1))
-                self._add(path, f"section {_show(section)} is not in document.sections{hint}")
+                self._add(path, f"section {show(section)} is not in document.sections{hint}")
 
     def _cited_sections(self, symbol: Any) -> Iterator[JsonPath]:
         citations: list[JsonPath] = [

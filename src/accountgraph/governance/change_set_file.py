@@ -19,6 +19,7 @@ from typing import Any
 from jsonschema import ValidationError
 
 from accountgraph.dataset.file_guard import read_dataset_text
+from accountgraph.dataset.schema_messages import QUOTED, pattern_message, show, type_message
 from accountgraph.dataset.yaml_lines import JsonPath, Tree, YamlReadError, read_yaml
 from accountgraph.dates import parse_day
 from accountgraph.errors import ChangeRefusedError, DatasetError, Problem
@@ -38,16 +39,6 @@ _TOP_LEVEL = "title, reason, basis, effective and operations"
 _DATE_KEYS = frozenset(("effective", "valid_from", "valid_to"))
 _DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ID_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$"
-_TYPE_NAMES = {
-    "string": "text",
-    "object": "a mapping (key: value)",
-    "array": "a list",
-    "boolean": "true/false",
-    "number": "a number",
-    "integer": "a whole number",
-    "null": "nothing",
-}
-_QUOTED = 60
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,16 +126,16 @@ def _schema_problems(error: ValidationError, tree: Tree) -> Iterator[tuple[JsonP
         options = [str(option) for option in expected]
         near = closest(instance, options, limit=1, spread=0.1) if isinstance(instance, str) else []
         hint = f' (did you mean "{near[0]}"?)' if near else ""
-        message = f"{label}: unknown {_show(instance)}{hint}; expected one of {', '.join(options)}"
+        message = f"{label}: unknown {show(instance)}{hint}; expected one of {', '.join(options)}"
         yield path, tree.value_line(path), message
     elif kind == "const":
         yield (
             path,
             tree.value_line(path),
-            f"{label} must be {_show(expected)}, not {_show(instance)}",
+            f"{label} must be {show(expected)}, not {show(instance)}",
         )
     elif kind == "type":
-        yield path, tree.value_line(path), _type_message(error, path, label, tree)
+        yield path, tree.value_line(path), type_message(error, path, label, tree)
     elif kind == "pattern":
         yield path, tree.value_line(path), _pattern_message(error, label)
     elif kind in ("minLength", "minItems"):
@@ -180,7 +171,7 @@ def _operation(data: Any, path: JsonPath) -> str | None:
     operations = data.get("operations")
     item = operations[path[1]] if isinstance(operations, list) else None
     op = item.get("op") if isinstance(item, dict) else None
-    kind = f" ({op})" if isinstance(op, str) and len(op) <= _QUOTED else ""
+    kind = f" ({op})" if isinstance(op, str) and len(op) <= QUOTED else ""
     return f"operation {path[1] + 1}{kind}"
 
 
@@ -219,52 +210,23 @@ def _unknown_fields(
         if key in known or key == "op" or any(p.search(key) for p in patterns):
             continue
         if patterns:
-            message = f"{label}: {_show(key)} is not a language code; use one like en or zh"
+            message = f"{label}: {show(key)} is not a language code; use one like en or zh"
         else:
             near = closest(key, known, limit=1, spread=0.1)
             hint = f' (did you mean "{near[0]}"?)' if near else ""
-            message = f"{label}: unknown field {_show(key)}{hint}; expected {', '.join(known)}"
+            message = f"{label}: unknown field {show(key)}{hint}; expected {', '.join(known)}"
         yield (*path, key), tree.line((*path, key)), message
 
 
-def _type_message(error: ValidationError, path: JsonPath, label: str, tree: Tree) -> str:
-    wanted: Any = error.validator_value
-    names = [_TYPE_NAMES.get(t, t) for t in ([wanted] if isinstance(wanted, str) else wanted)]
-    want = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
-    schema: Any = error.schema
-    if isinstance(schema, dict) and "patternProperties" in schema:
-        want = "a text by language, like {en: ..., zh: ...}"
-    value: Any = error.instance
-    if value is None:
-        return f"{label} has no value; expected {want}"
-    got = f"text {_show(value)}" if isinstance(value, str) else _show(value)
-    message = f"{label}: expected {want}, got {got}"
-    source = tree.source(path)
-    if wanted == "string" and source is not None and not isinstance(value, dict | list):
-        message += f'; put it in quotes: "{source}"'
-    return message
-
-
 def _pattern_message(error: ValidationError, label: str) -> str:
-    shown = _show(error.instance)
-    if error.validator_value == _ID_PATTERN:
-        return f'{label}: {shown} is not a valid id; use lower-case words joined by "-"'
-    if error.validator_value == _DATE_PATTERN.pattern:
-        return f"{label}: {shown} is not a date; write it as YYYY-MM-DD"
-    return f"{label}: {shown} does not match {error.validator_value}"
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, str):
-        shown = value if len(value) <= _QUOTED else f"{value[:40]}…"
-        return f'"{shown}"' + ("" if len(value) <= _QUOTED else f" ({len(value):,} characters)")
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return "nothing"
-    if isinstance(value, int | float):
-        return str(value)
-    return "a mapping" if isinstance(value, dict) else "a list"
+    return pattern_message(
+        error,
+        label,
+        {
+            _ID_PATTERN: 'is not a valid id; use lower-case words joined by "-"',
+            _DATE_PATTERN.pattern: "is not a date; write it as YYYY-MM-DD",
+        },
+    )
 
 
 # --- what the schema cannot say ----------------------------------------------------------
