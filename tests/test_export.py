@@ -12,6 +12,7 @@ import importlib
 import re
 import shutil
 import subprocess
+import warnings
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
@@ -80,6 +81,7 @@ def test_export_writes_every_format(wipo: Dataset) -> None:
 # --- SVG and PNG ----------------------------------------------------------------------
 
 SVG = "{http://www.w3.org/2000/svg}"
+YED = "{http://www.yworks.com/xml/graphml}"
 
 
 def test_svg_draws_every_party_with_a_legend(wipo: Dataset) -> None:
@@ -127,8 +129,9 @@ def test_graphml_reads_back_with_names_and_relations_as_attributes(
         (k.get("for"), k.get("attr.name"))
         for k in root.iter("{http://graphml.graphdrawing.org/xmlns}key")
     }
-    for name in ("id", "kind", "name_en", "name_zh", "label"):
+    for name in ("party_id", "kind", "name_en", "name_zh", "label"):
         assert ("node", name) in keys
+    assert not any(name == "id" for _, name in keys), "igraph keeps `id` for the node's id"
     for name in ("relation", "scope", "sections"):
         assert ("edge", name) in keys
     path = tmp_path / "wipo.graphml"
@@ -149,6 +152,53 @@ def test_graphml_reads_back_with_names_and_relations_as_attributes(
     assert [d["scope"] for d in delegation.values() if d["relation"] == "DELEGATES_TO"] == [
         "security"
     ]
+
+
+def test_graphml_in_chinese_labels_nodes_and_edges_in_chinese(
+    wipo: Dataset, tmp_path: Path
+) -> None:
+    path = tmp_path / "wipo-zh.graphml"
+    path.write_text(export(wipo, "graphml", lang="zh"), encoding="utf-8")
+    graph = nx.read_graphml(path)
+    dg = graph.nodes["wipo-director-general"]
+    assert dg["label"] == "WIPO 总干事"
+    assert dg["name_en"] == "Director General of WIPO"
+    assert dg["party_id"] == "wipo-director-general"
+    found = graph.get_edge_data("wipo-head-sscs", "wipo-director-general")
+    assert "接受…的问责" in {data["label"] for data in found.values()}
+    root = ET.parse(path).getroot()
+    yed_labels = {label.text for label in root.iter(f"{YED}NodeLabel")}
+    assert "WIPO 总干事" in yed_labels
+    assert "Director General of WIPO" not in yed_labels
+    assert "接受…的问责" in {label.text for label in root.iter(f"{YED}EdgeLabel")}
+
+
+def test_graphml_in_chinese_falls_back_to_english_where_a_party_has_no_chinese_name(
+    tmp_path: Path,
+) -> None:
+    parties = [party("top", en="Top office", zh="最高"), party("low", en="Low office")]
+    graph_file = tmp_path / "mixed.graphml"
+    graph_file.write_text(export(dataset([edge("low", A, "top")], parties), "graphml", lang="zh"))
+    graph = nx.read_graphml(graph_file)
+    assert graph.nodes["top"]["label"] == "最高"
+    assert graph.nodes["low"]["label"] == "Low office"
+    assert graph.nodes["low"]["name_zh"] == ""
+    yed_labels = {label.text for label in ET.parse(graph_file).getroot().iter(f"{YED}NodeLabel")}
+    assert yed_labels == {"最高", "Low office"}
+
+
+def test_igraph_reads_the_graphml_without_a_warning(wipo: Dataset, tmp_path: Path) -> None:
+    igraph = pytest.importorskip("igraph")
+    path = tmp_path / "wipo.graphml"
+    path.write_text(export(wipo, "graphml", lang="zh"), encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        graph = igraph.Graph.Read_GraphML(str(path))
+    assert graph.vcount() == len(wipo.parties)
+    assert graph.ecount() == len(wipo.edges)
+    dg = graph.vs.find(party_id="wipo-director-general")
+    assert dg["label"] == "WIPO 总干事"
+    assert dg["id"] == "wipo-director-general"  # igraph's own: the node element's id
 
 
 def test_graphml_keeps_awkward_names(tmp_path: Path) -> None:

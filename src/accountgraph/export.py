@@ -5,10 +5,12 @@
 - ``svg``: the chart as the page draws it, with a legend (:func:`accountgraph.chart.chart_svg`).
 - ``png``: that SVG rendered by CairoSVG (needs the ``cairosvg`` package and the system's
   cairo library; without them :class:`ExportError` says what to install).
-- ``graphml``: for yEd and Gephi. Keys ``id``, ``kind``, ``name_en``, ``name_zh``,
-  ``label``, ``apex``, ``layer``, ``x``, ``y`` on nodes and ``relation``, ``scope``,
-  ``sections``, ``label`` on edges; yEd's own node and edge graphics too, so yEd opens it
-  laid out, with names on the boxes and styles by kind and relation.
+- ``graphml``: for yEd, Gephi, networkx and igraph. Keys ``party_id``, ``kind``,
+  ``name_en``, ``name_zh``, ``label``, ``apex``, ``layer``, ``x``, ``y`` on nodes and
+  ``relation``, ``scope``, ``sections``, ``label`` on edges (no key is named ``id``, which
+  igraph keeps for the node's own id); yEd's own node and edge graphics too, so yEd opens
+  it laid out, with names on the boxes and styles by kind and relation. ``label`` and
+  yEd's labels are in the language asked for.
 - ``dot``: Graphviz, ranks bottom to top, one rank per layer of the chart.
 - ``mermaid``: a ``graph BT`` flowchart.
 - ``json``: the whole dataset, described in :func:`export_json`; :func:`read_json` reads
@@ -101,13 +103,14 @@ def export(
 ) -> bytes | str:
     """``dataset`` in format ``fmt`` (one of :data:`FORMATS`): bytes for PNG, else text.
 
-    ``lang`` picks the names shown in SVG, PNG, DOT and Mermaid (``en`` or ``zh``);
+    ``lang`` picks the names shown in SVG, PNG, GraphML, DOT and Mermaid (``en`` or
+    ``zh``; a name missing in ``zh`` is shown in English);
     ``placed`` is the layout to use when already computed.
     """
     writers: Mapping[str, Callable[[Dataset, Layout | None, str], bytes | str]] = {
         "svg": lambda d, p, lang: chart_svg(d, p, lang=lang),
         "png": lambda d, p, lang: export_png(d, p, lang=lang),
-        "graphml": lambda d, p, lang: export_graphml(d, p),
+        "graphml": lambda d, p, lang: export_graphml(d, p, lang=lang),
         "dot": lambda d, p, lang: export_dot(d, p, lang=lang),
         "mermaid": lambda d, p, lang: export_mermaid(d, lang=lang),
         "json": lambda d, p, lang: export_json(d, p),
@@ -155,7 +158,7 @@ _GRAPHML = "http://graphml.graphdrawing.org/xmlns"
 _YED = "http://www.yworks.com/xml/graphml"
 
 _NODE_KEYS = (
-    ("id", "string"),
+    ("party_id", "string"),
     ("kind", "string"),
     ("name_en", "string"),
     ("name_zh", "string"),
@@ -177,11 +180,14 @@ _YED_SHAPES = {
 }
 
 
-def export_graphml(dataset: Dataset, placed: Layout | None = None) -> str:
-    """GraphML for yEd and Gephi (see the module's docstring for its keys).
+def export_graphml(dataset: Dataset, placed: Layout | None = None, *, lang: str = "en") -> str:
+    """GraphML for yEd, Gephi, networkx and igraph (see the module's docstring for its keys).
 
-    ``sections`` is the edge's sections joined by ``"; "``; ``scope`` is empty when the
-    edge has none. ``y`` grows upward (Gephi's way), so apex parties have the largest.
+    ``label`` (and yEd's node and edge labels) are the party's name and the relation's
+    phrase in ``lang``, in English where a party has no name in ``lang``; ``name_en`` and
+    ``name_zh`` are both always there. ``sections`` is the edge's sections joined by
+    ``"; "``; ``scope`` is empty when the edge has none. ``y`` grows upward (Gephi's way),
+    so apex parties have the largest.
     """
     placed = placed or layout(dataset)
     ET.register_namespace("", _GRAPHML)
@@ -203,13 +209,14 @@ def export_graphml(dataset: Dataset, placed: Layout | None = None) -> str:
     for party in dataset.parties:
         place = placed.places[party.id]
         node = ET.SubElement(graph, f"{{{_GRAPHML}}}node", {"id": party.id})
-        _yed_node(node, party, place.x, place.y)
+        label = party.name.get(lang) or party.id
+        _yed_node(node, party, label, place.x, place.y)
         values: dict[str, Any] = {
-            "id": party.id,
+            "party_id": party.id,
             "kind": party.kind.value,
             "name_en": party.name.values.get("en", ""),
             "name_zh": party.name.values.get("zh", ""),
-            "label": party.name.get("en") or party.id,
+            "label": label,
             "apex": "true" if party.apex else "false",
             "layer": place.layer,
             "x": place.x,
@@ -220,11 +227,12 @@ def export_graphml(dataset: Dataset, placed: Layout | None = None) -> str:
     for number, edge in enumerate(dataset.edges):
         attributes = {"id": f"e{number}", "source": edge.source, "target": edge.target}
         element = ET.SubElement(graph, f"{{{_GRAPHML}}}edge", attributes)
-        _yed_edge(element, edge)
+        phrase = RELATION_STYLES[edge.relation.value]["label"]["zh" if lang == "zh" else "en"]
+        _yed_edge(element, edge, phrase)
         _data(element, keys["edge", "relation"], edge.relation.value)
         _data(element, keys["edge", "scope"], edge.scope or "")
         _data(element, keys["edge", "sections"], "; ".join(c.section for c in edge.citations))
-        _data(element, keys["edge", "label"], edge.relation.phrase)
+        _data(element, keys["edge", "label"], phrase)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
@@ -233,7 +241,7 @@ def _data(parent: ET.Element, key: str, value: Any) -> None:
     ET.SubElement(parent, f"{{{_GRAPHML}}}data", {"key": key}).text = str(value)
 
 
-def _yed_node(node: ET.Element, party: Party, x: float, y: float) -> None:
+def _yed_node(node: ET.Element, party: Party, text: str, x: float, y: float) -> None:
     style = KIND_STYLES[party.kind.value]
     data = ET.SubElement(node, f"{{{_GRAPHML}}}data", {"key": "n_graphics"})
     shape = ET.SubElement(data, f"{{{_YED}}}ShapeNode")
@@ -248,11 +256,11 @@ def _yed_node(node: ET.Element, party: Party, x: float, y: float) -> None:
         {"color": style["stroke"], "type": border, "width": str(style["stroke_width"])},
     )
     label = ET.SubElement(shape, f"{{{_YED}}}NodeLabel", {"autoSizePolicy": "content"})
-    label.text = party.name.get("en") or party.id
+    label.text = text
     ET.SubElement(shape, f"{{{_YED}}}Shape", {"type": _YED_SHAPES[party.kind]})
 
 
-def _yed_edge(element: ET.Element, edge: Edge) -> None:
+def _yed_edge(element: ET.Element, edge: Edge, phrase: str) -> None:
     style = RELATION_STYLES[edge.relation.value]
     data = ET.SubElement(element, f"{{{_GRAPHML}}}data", {"key": "e_graphics"})
     line = ET.SubElement(data, f"{{{_YED}}}PolyLineEdge")
@@ -269,7 +277,7 @@ def _yed_edge(element: ET.Element, edge: Edge) -> None:
         {"color": style["colour"], "type": kind, "width": str(style["width"])},
     )
     ET.SubElement(line, f"{{{_YED}}}Arrows", {"source": "none", "target": "standard"})
-    ET.SubElement(line, f"{{{_YED}}}EdgeLabel").text = edge.relation.phrase
+    ET.SubElement(line, f"{{{_YED}}}EdgeLabel").text = phrase
 
 
 # --- DOT and Mermaid ------------------------------------------------------------------
