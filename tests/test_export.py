@@ -158,7 +158,7 @@ def test_graphml_in_chinese_labels_nodes_and_edges_in_chinese(
     wipo: Dataset, tmp_path: Path
 ) -> None:
     path = tmp_path / "wipo-zh.graphml"
-    path.write_text(export(wipo, "graphml", lang="zh"), encoding="utf-8")
+    path.write_text(export_graphml(wipo, lang="zh"), encoding="utf-8")
     graph = nx.read_graphml(path)
     dg = graph.nodes["wipo-director-general"]
     assert dg["label"] == "WIPO 总干事"
@@ -178,7 +178,7 @@ def test_graphml_in_chinese_falls_back_to_english_where_a_party_has_no_chinese_n
 ) -> None:
     parties = [party("top", en="Top office", zh="最高"), party("low", en="Low office")]
     graph_file = tmp_path / "mixed.graphml"
-    graph_file.write_text(export(dataset([edge("low", A, "top")], parties), "graphml", lang="zh"))
+    graph_file.write_text(export_graphml(dataset([edge("low", A, "top")], parties), lang="zh"))
     graph = nx.read_graphml(graph_file)
     assert graph.nodes["top"]["label"] == "最高"
     assert graph.nodes["low"]["label"] == "Low office"
@@ -190,7 +190,7 @@ def test_graphml_in_chinese_falls_back_to_english_where_a_party_has_no_chinese_n
 def test_igraph_reads_the_graphml_without_a_warning(wipo: Dataset, tmp_path: Path) -> None:
     igraph = pytest.importorskip("igraph")
     path = tmp_path / "wipo.graphml"
-    path.write_text(export(wipo, "graphml", lang="zh"), encoding="utf-8")
+    path.write_text(export_graphml(wipo, lang="zh"), encoding="utf-8")
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         graph = igraph.Graph.Read_GraphML(str(path))

@@ -4,7 +4,9 @@
 
 - ``svg``: the chart as the page draws it, with a legend (:func:`accountgraph.chart.chart_svg`).
 - ``png``: that SVG rendered by CairoSVG (needs the ``cairosvg`` package and the system's
-  cairo library; without them :class:`ExportError` says what to install).
+  cairo library; without them :class:`ExportError` says what to install), in an installed
+  font that has every character of its labels; where none has (Chinese labels on a host
+  without a CJK font), :class:`ExportError` says which font to install.
 - ``graphml``: for yEd, Gephi, networkx and igraph. Keys ``party_id``, ``kind``,
   ``name_en``, ``name_zh``, ``label``, ``apex``, ``layer``, ``x``, ``y`` on nodes and
   ``relation``, ``scope``, ``sections``, ``label`` on edges (no key is named ``id``, which
@@ -25,6 +27,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import importlib
 import json
 import re
@@ -33,9 +36,10 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from accountgraph.chart import KIND_STYLES, RELATION_STYLES, chart_svg
+from accountgraph.chart import FONT_FAMILY, KIND_STYLES, RELATION_STYLES, chart_svg
 from accountgraph.dataset.write import dataset_yaml, write_bulk
 from accountgraph.errors import AccountGraphError
+from accountgraph.fonts import font_for
 from accountgraph.layout import Layout, layout
 from accountgraph.model import (
     ALWAYS,
@@ -135,7 +139,13 @@ def export_bulk(dataset: Dataset, fmt: str, directory: Path) -> list[Path]:
 
 
 def export_png(dataset: Dataset, placed: Layout | None = None, *, lang: str = "en") -> bytes:
-    """The SVG chart rendered to PNG at twice its size (less if that would be too large)."""
+    """The SVG chart rendered to PNG at twice its size (less if that would be too large).
+
+    CairoSVG draws all text in one font, the one fontconfig matches for the chart's first
+    family: the chart is drawn in the installed font that has all its characters instead
+    (:func:`accountgraph.fonts.font_for`), or refused when there is none, rather than drawn
+    with empty boxes for names.
+    """
     try:
         cairosvg: Any = importlib.import_module("cairosvg")
     except (ImportError, OSError) as error:
@@ -144,12 +154,37 @@ def export_png(dataset: Dataset, placed: Layout | None = None, *, lang: str = "e
             f"on Debian, `apt-get install libcairo2`; or export SVG and convert it ({error})"
         ) from None
     placed = placed or layout(dataset)
-    svg = chart_svg(dataset, placed, lang=lang)
+    svg = _in_a_font_with_every_character(chart_svg(dataset, placed, lang=lang))
     width = float(re.search(r'width="([0-9.]+)"', svg).group(1))  # type: ignore[union-attr]
     height = float(re.search(r'height="([0-9.]+)"', svg).group(1))  # type: ignore[union-attr]
     scale = min(2.0, PNG_MAX_SIDE / width, PNG_MAX_SIDE / height)
     png: bytes = cairosvg.svg2png(bytestring=svg.encode("utf-8"), scale=scale)
     return png
+
+
+_ROOT_FONT_FAMILY = re.compile(r'font-family="[^"]*"')
+"""The chart's font family, set once on its root element (:data:`FONT_FAMILY`)."""
+
+
+def _in_a_font_with_every_character(svg: str) -> str:
+    """``svg`` with its font family set to an installed font that has every character of
+    its text; as it is where fontconfig cannot be asked."""
+    drawn = "".join(ET.fromstring(svg.split("\n", 1)[1]).itertext())
+    match = font_for(FONT_FAMILY.split(",")[0].strip(), drawn)
+    if match is None:
+        return svg
+    if not match.covers:
+        shown = " ".join(match.missing[:8]) + (" …" if len(match.missing) > 8 else "")
+        raise ExportError(
+            f"no installed font has every character of the chart's labels: the best, "
+            f"{match.family or 'none'!r}, lacks {len(match.missing)} ({shown}), which would "
+            "be drawn as empty boxes. Install a font that has them: for Chinese labels a CJK "
+            "font, on Debian and Ubuntu `apt-get install fonts-noto-cjk` (Fedora: "
+            "google-noto-sans-cjk-fonts); or export SVG, which a browser draws with its own "
+            "fonts"
+        )
+    family = html.escape(match.family, quote=True)
+    return _ROOT_FONT_FAMILY.sub(f'font-family="{family}"', svg, count=1)
 
 
 # --- GraphML --------------------------------------------------------------------------
