@@ -379,3 +379,31 @@ def test_edges_added_by_a_change_set_are_dated_and_cited(spec: str) -> None:
         assert edge.citation.section == "III.B.1"
 
     governing(spec, work)
+
+
+def test_a_retired_edge_cannot_be_added_again_under_its_key(spec: str) -> None:
+    """Every store and the dataset format know an edge by from, relation, to and scope,
+    once: adding a retired edge again is refused, saying why and what to do instead."""
+    edge = {"from": "wipo-sscs", "relation": "REPORTS_TO", "to": "wipo-security-coordinator"}
+
+    async def work(governance: Governance, store: SqliteStore) -> None:
+        for effective, operation in (
+            (DAY, add_edge(edge["from"], edge["relation"], edge["to"])),
+            (dt.date(2028, 1, 1), {"op": "retire-edge", **edge}),
+        ):
+            drafted = await governance.draft(ALICE, content(operation, effective=effective))
+            await governance.propose(ALICE, drafted.id)
+            await governance.approve(BOB, drafted.id)
+        again = content(
+            add_edge(edge["from"], edge["relation"], edge["to"]), effective=dt.date(2029, 1, 1)
+        )
+        with pytest.raises(ChangeRefusedError, match="cannot be added again") as refused:
+            await governance.draft(ALICE, again)
+        assert refused.value.rule == "operation"
+        rescoped = content(
+            add_edge(edge["from"], edge["relation"], edge["to"], scope="decision-2029-1"),
+            effective=dt.date(2029, 1, 1),
+        )
+        assert (await governance.draft(ALICE, rescoped)).status is Status.DRAFT
+
+    governing(spec, work)

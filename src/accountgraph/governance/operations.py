@@ -294,13 +294,20 @@ class _Working:
             self._live_party(end)
         self._check_citations(edge.citations, edge.source, edge.target)
         for held in self.edges:
-            if held.key == edge.key and _overlap(held.validity, edge.validity):
-                name = _edge_name(edge.source, edge.relation.value, edge.target, edge.scope)
-                raise _refuse(
-                    f"edge {name} exists already, valid {_span(held.validity)}",
-                    edge.source,
-                    edge.target,
+            if held.key != edge.key:
+                continue
+            name = _edge_name(edge.source, edge.relation.value, edge.target, edge.scope)
+            if _overlap(held.validity, edge.validity):
+                message = f"edge {name} exists already, valid {_span(held.validity)}"
+            else:
+                # Every store and the dataset format know an edge by this key, once.
+                message = (
+                    f"edge {name} was valid {_span(held.validity)}: an edge's from, "
+                    "relation, to and scope name it for good, so a retired edge cannot be "
+                    "added again (give the new one a scope of its own, e.g. the decision "
+                    "that grants it again)"
                 )
+            raise _refuse(message, edge.source, edge.target)
         self.edges.append(edge)
         self.effects.edges.append((None, edge))
 
@@ -339,7 +346,8 @@ class _Working:
         (duty,) = self._read(duties=[operation["duty"]]).responsibilities
         self._live_party(duty.holder)
         self._check_citations([duty.citation], duty.holder)
-        duty = replace_validity(duty, Validity(self.day, None))
+        given = duty.validity  # as for parties and edges: from the effective day unless told
+        duty = replace_validity(duty, Validity(given.valid_from or self.day, given.valid_to))
         for held in self.duties:
             if (
                 held.holder == duty.holder
