@@ -14,8 +14,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
-from starlette.routing import Mount, Route
-from starlette.staticfiles import StaticFiles
+from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
@@ -272,10 +271,6 @@ def create_app(
             *page_routes(),
             Route("/health", health, methods=["GET"]),
             Route("/graphql", graphql, methods=["GET", "POST"]),
-            *(
-                Mount(f"/static/{page}", StaticFiles(directory=WEB_DIR / page))
-                for page in ("console", "page")
-            ),
         ],
         middleware=[
             Middleware(SecurityHeadersMiddleware),

@@ -3,6 +3,11 @@
 - ``GET /``: the page (web/page/page.html), under a Content-Security-Policy that allows
   only the server's own scripts, styles and images (set by
   :class:`~accountgraph.api.headers.SecurityHeadersMiddleware`).
+- ``GET /static/page/…`` and ``GET /static/console/…``: the page's and the GraphQL
+  console's scripts, styles and icons. They and the page itself are read and gzipped once,
+  and answered gzipped when the browser accepts it, with an ETag, Last-Modified and
+  ``Cache-Control: no-cache`` (``304`` when unchanged):
+  :class:`~accountgraph.web.static_files.CompressedStaticFiles`.
 - ``GET /api/graph?as_of=YYYY-MM-DD``: the graph laid out for drawing
   (:func:`accountgraph.chart.graph_document`). Without ``as_of``, a dated dataset is
   drawn as it stands today (as the API answers), an undated one whole. Laid out once per
@@ -25,9 +30,10 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import Headers
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, Response
-from starlette.routing import BaseRoute, Route
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
 
 from accountgraph.chart import dated, graph_document
 from accountgraph.dates import parse_day
@@ -40,8 +46,10 @@ from accountgraph.model import LANGUAGES, Dataset
 from accountgraph.model_json import edge_json, party_json, responsibility_json
 from accountgraph.store.base import GraphStore
 from accountgraph.web import WEB_DIR
+from accountgraph.web.static_files import CompressedStaticFiles
 
 PAGE_DIR = WEB_DIR / "page"
+CONSOLE_DIR = WEB_DIR / "console"
 
 
 CACHE_SIZE = 8
@@ -156,19 +164,18 @@ def _problem(error: AccountGraphError) -> JSONResponse:
     return JSONResponse({"error": str(error)}, status_code=status)
 
 
-async def page(request: Request) -> Response:
-    return FileResponse(
-        PAGE_DIR / "page.html",
-        media_type="text/html; charset=utf-8",
-        headers={"Cache-Control": "no-cache"},
-    )
-
-
 class _PageRoutes:
     """The JSON routes of one app, sharing its cache of laid-out graphs."""
 
-    def __init__(self, cache: GraphCache) -> None:
+    def __init__(self, cache: GraphCache, page_files: CompressedStaticFiles) -> None:
         self.cache = cache
+        self.page_files = page_files
+
+    async def page(self, request: Request) -> Response:
+        path = PAGE_DIR / "page.html"
+        found = await run_in_threadpool(path.stat)
+        page = self.page_files.current(str(path.resolve()), found)
+        return self.page_files.answer(page, Headers(scope=request.scope))
 
     async def drawn(self, request: Request) -> DrawnGraph:
         store: GraphStore = request.app.state.store
@@ -213,12 +220,16 @@ class _PageRoutes:
 
 
 def page_routes(cache: GraphCache | None = None) -> list[BaseRoute]:
-    """The page at ``/`` and its JSON routes, with their own cache of laid-out graphs
-    (one per call: one per app). The app also mounts ``/static/page`` on :data:`PAGE_DIR`.
-    """
-    routes = _PageRoutes(cache or GraphCache())
+    """The page at ``/``, its JSON routes and the static files of the page
+    (``/static/page``, :data:`PAGE_DIR`) and the console (``/static/console``,
+    :data:`CONSOLE_DIR`), with their own cache of laid-out graphs and of files (one per
+    call: one per app)."""
+    page_files = CompressedStaticFiles(PAGE_DIR)
+    routes = _PageRoutes(cache or GraphCache(), page_files)
     return [
-        Route("/", page, methods=["GET"]),
+        Route("/", routes.page, methods=["GET"]),
         Route("/api/graph", routes.graph, methods=["GET"]),
         Route("/api/export", routes.export, methods=["GET"]),
+        Mount("/static/page", page_files),
+        Mount("/static/console", CompressedStaticFiles(CONSOLE_DIR)),
     ]
