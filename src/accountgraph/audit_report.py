@@ -85,7 +85,7 @@ body{font:15px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:70rem;padding
 color:#1d2733}
 h1{font-size:1.5rem}table{border-collapse:collapse;width:100%}
 th,td{border-bottom:1px solid #d8dde3;padding:.45rem .6rem;text-align:left;vertical-align:top}
-th{background:#f3f5f7}code{font-size:.9em}
+th{background:#f3f5f7}caption{text-align:left;font-weight:600;padding:.3rem 0}code{font-size:.9em}
 .error{color:#a4161a;font-weight:600}.warning{color:#8a5a00;font-weight:600}
 .info{color:#1f5f99}.summary{font-size:1.05rem}footer{margin-top:2rem;color:#5b6673}
 """
@@ -108,13 +108,14 @@ def render_html(findings: Sequence[Finding], title: str) -> str:
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Audit of {esc(title)}</title><style>{_STYLE}</style></head>
-<body><h1>Audit of {esc(title)}</h1>
+<body><main><h1>Audit of {esc(title)}</h1>
 <p class="summary">{esc(summary(findings))}</p>
-<table><thead><tr><th>severity</th><th>check</th><th>finding</th><th>parties</th>
-<th>sections</th></tr></thead><tbody>
+<table><caption>Findings</caption>
+<thead><tr><th scope="col">severity</th><th scope="col">check</th><th scope="col">finding</th>
+<th scope="col">parties</th><th scope="col">sections</th></tr></thead><tbody>
 {rows}
 </tbody></table>
-<h2>What each check looks for</h2><ul>{checks}</ul>
+<h2>What each check looks for</h2><ul>{checks}</ul></main>
 <footer>accountgraph audit, {today}</footer></body></html>
 """
 

@@ -110,12 +110,57 @@ def _char_width(char: str) -> float:
     return 0.36
 
 
+NO_LINE_START = (
+    ")]}»›’”)）］｝〕〗〙〛〉》」』】〟"
+    "、。，．：；！？,.:;!?‧・·…‥〜～ー々〻ゝゞヽヾ"
+    "ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶ%％‰℃°′″"
+)
+"""Characters no line may start with: closing brackets and quotes, CJK and Latin
+punctuation that ends a phrase, small kana, iteration and prolongation marks (the
+line-breaking rules of CJK text: JIS X 4051, GB/T 15834, Unicode's line breaking classes
+CL, CP, EX, IS and NS). geometry.js holds the same list."""
+
+NO_LINE_END = "([{«‹‘“（［｛〔〖〘〚〈《「『【〝"
+"""Characters no line may end with: opening brackets and quotes."""
+
+
 def wrap_label(text: str, width_em: float = LABEL_WIDTH_EM, lines: int = LABEL_LINES) -> list[str]:
     """``text`` in at most ``lines`` lines of at most ``width_em``; a cut ends in "…".
 
-    Breaks at spaces, and between any two CJK characters."""
+    Breaks at spaces, and between any two CJK characters unless the line would then start
+    with closing punctuation (:data:`NO_LINE_START`) or end with opening punctuation
+    (:data:`NO_LINE_END`)."""
+    result: list[str] = []
+    line = ""
+    for token, space in _unbreakable_tokens(text):
+        joined = f"{line} {token}" if line and space else line + token
+        if _width(joined) <= width_em or not line:
+            line = joined
+        else:
+            result.append(line)
+            line = token
+        while _width(line) > width_em:
+            cut = _fit(line, width_em)
+            while cut > 1 and (line[cut] in NO_LINE_START or line[cut - 1] in NO_LINE_END):
+                cut -= 1
+            result.append(line[:cut])
+            line = line[cut:]
+    if line:
+        result.append(line)
+    if len(result) > lines:
+        last = result[lines - 1]
+        while last and _width(last + "…") > width_em:
+            last = last[:-1]
+        result = [*result[: lines - 1], last.rstrip() + "…"]
+    return result
+
+
+def _unbreakable_tokens(text: str) -> list[tuple[str, bool]]:
+    """``text`` cut where a line may break: (token, whether a space comes before it).
+
+    A word, or one CJK character; a closing mark joins the token before it and an opening
+    mark the token after it."""
     tokens: list[tuple[str, bool]] = []
-    """(token, whether a space comes before it)"""
     word, spaced = "", False
     for char in text:
         if char.isspace() or ord(char) >= 0x2E80:
@@ -131,27 +176,14 @@ def wrap_label(text: str, width_em: float = LABEL_WIDTH_EM, lines: int = LABEL_L
             word += char
     if word:
         tokens.append((word, spaced))
-    result: list[str] = []
-    line = ""
+    joined: list[tuple[str, bool]] = []
     for token, space in tokens:
-        joined = f"{line} {token}" if line and space else line + token
-        if _width(joined) <= width_em or not line:
-            line = joined
+        if joined and (token[0] in NO_LINE_START or joined[-1][0][-1] in NO_LINE_END):
+            before, before_space = joined[-1]
+            joined[-1] = (before + (" " if space else "") + token, before_space)
         else:
-            result.append(line)
-            line = token
-        while _width(line) > width_em:
-            cut = _fit(line, width_em)
-            result.append(line[:cut])
-            line = line[cut:]
-    if line:
-        result.append(line)
-    if len(result) > lines:
-        last = result[lines - 1]
-        while last and _width(last + "…") > width_em:
-            last = last[:-1]
-        result = [*result[: lines - 1], last.rstrip() + "…"]
-    return result
+            joined.append((token, space))
+    return joined
 
 
 def _width(text: str) -> float:

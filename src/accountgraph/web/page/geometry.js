@@ -33,8 +33,49 @@ function fit(chars, widthEm) {
   return chars.length;
 }
 
-/** A name in at most three lines that fit a box; a cut ends in "…" (as chart.wrap_label). */
+/** Characters no line may start with: closing brackets and quotes, punctuation that ends
+ * a phrase, small kana, iteration and prolongation marks (as chart.NO_LINE_START). */
+export const NO_LINE_START =
+  ')]}»›’”)）］｝〕〗〙〛〉》」』】〟' +
+  '、。，．：；！？,.:;!?‧・·…‥〜～ー々〻ゝゞヽヾ' +
+  'ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶ%％‰℃°′″';
+/** Characters no line may end with: opening brackets and quotes (as chart.NO_LINE_END). */
+export const NO_LINE_END = '([{«‹‘“（［｛〔〖〘〚〈《「『【〝';
+
+/** A name in at most three lines that fit a box; a cut ends in "…" (as chart.wrap_label):
+ * breaks at spaces and between CJK characters, never before closing punctuation nor after
+ * opening punctuation. */
 export function wrapLabel(text, widthEm = LABEL_WIDTH_EM, lines = LABEL_LINES) {
+  const result = [];
+  let line = '';
+  for (const [token, space] of unbreakableTokens(text)) {
+    const joined = line && space ? `${line} ${token}` : line + token;
+    if (textWidth(joined) <= widthEm || !line) line = joined;
+    else {
+      result.push(line);
+      line = token;
+    }
+    while (textWidth(line) > widthEm) {
+      const chars = [...line];
+      let cut = fit(chars, widthEm);
+      while (cut > 1 && (NO_LINE_START.includes(chars[cut]) || NO_LINE_END.includes(chars[cut - 1]))) cut -= 1;
+      result.push(chars.slice(0, cut).join(''));
+      line = chars.slice(cut).join('');
+    }
+  }
+  if (line) result.push(line);
+  if (result.length > lines) {
+    let last = [...result[lines - 1]];
+    while (last.length && textWidth(`${last.join('')}…`) > widthEm) last.pop();
+    return [...result.slice(0, lines - 1), `${last.join('').trimEnd()}…`];
+  }
+  return result;
+}
+
+/** The text cut where a line may break: [token, whether a space comes before it]. A word,
+ * or one CJK character; a closing mark joins the token before it, an opening mark the
+ * token after it. */
+function unbreakableTokens(text) {
   const tokens = [];
   let word = '';
   let spaced = false;
@@ -56,29 +97,16 @@ export function wrapLabel(text, widthEm = LABEL_WIDTH_EM, lines = LABEL_LINES) {
     }
   }
   if (word) tokens.push([word, spaced]);
-  const result = [];
-  let line = '';
+  const joined = [];
   for (const [token, space] of tokens) {
-    const joined = line && space ? `${line} ${token}` : line + token;
-    if (textWidth(joined) <= widthEm || !line) line = joined;
-    else {
-      result.push(line);
-      line = token;
-    }
-    while (textWidth(line) > widthEm) {
-      const chars = [...line];
-      const cut = fit(chars, widthEm);
-      result.push(chars.slice(0, cut).join(''));
-      line = chars.slice(cut).join('');
+    const before = joined.at(-1);
+    if (before && (NO_LINE_START.includes([...token][0]) || NO_LINE_END.includes([...before[0]].at(-1)))) {
+      before[0] += (space ? ' ' : '') + token;
+    } else {
+      joined.push([token, space]);
     }
   }
-  if (line) result.push(line);
-  if (result.length > lines) {
-    let last = [...result[lines - 1]];
-    while (last.length && textWidth(`${last.join('')}…`) > widthEm) last.pop();
-    return [...result.slice(0, lines - 1), `${last.join('').trimEnd()}…`];
-  }
-  return result;
+  return joined;
 }
 
 // --- geometry -------------------------------------------------------------------------

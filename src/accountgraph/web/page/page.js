@@ -21,6 +21,10 @@ import { TEXTS } from './texts.js';
 
 const $ = (id) => document.getElementById(id);
 
+/** Phones and narrow tablets: the controls fold into a menu, the legend starts closed and
+ * the side panel is a bottom sheet (page.css uses the same width). */
+const NARROW = window.matchMedia('(max-width: 760px)');
+
 const state = {
   node: null,
   chain: false,
@@ -437,6 +441,7 @@ function buildLegend() {
     item.append(label);
     relations.append(item);
   }
+  $('legend').dataset.filled = 'true';
 }
 
 function setHidden(hidden) {
@@ -716,7 +721,7 @@ async function start() {
   view.setGraph(doc);
   view.lang = state.lang;
   view.setHidden(state.hidden);
-  $('as-of-box').hidden = !doc.dated;
+  $('as-of-box').dataset.shown = String(Boolean(doc.dated));
   $('as-of').value = doc.as_of || '';
   if (doc.dates.first) $('as-of').min = doc.dates.first;
   applyTexts();
@@ -735,13 +740,45 @@ async function start() {
   document.body.dataset.ready = 'true';
 }
 
+// --- the menu (narrow screens) --------------------------------------------------------
+
+function setMenuOpen(open) {
+  document.body.classList.toggle('menu-open', open);
+  $('menu-button').setAttribute('aria-expanded', String(open));
+}
+
+function wireMenu() {
+  $('menu-button').addEventListener('click', () => setMenuOpen(!document.body.classList.contains('menu-open')));
+  document.addEventListener('keydown', (event) => {
+    if (event.key !== 'Escape' || !document.body.classList.contains('menu-open')) return;
+    setMenuOpen(false);
+    $('menu-button').focus();
+  });
+  $('main').addEventListener('pointerdown', () => setMenuOpen(false));
+  // The skip link leads to the search box, which is inside the folded menu on a phone.
+  document.querySelector('.skip-link').addEventListener('click', () => {
+    if (NARROW.matches) setMenuOpen(true);
+  });
+  NARROW.addEventListener('change', () => setMenuOpen(false));
+}
+
+/** What covers the chart: the legend beside it on a wide screen, the bottom sheet on a
+ * narrow one. */
+function chartInsets() {
+  const legend = $('legend');
+  const side = $('side');
+  const narrow = NARROW.matches;
+  return {
+    left: legend.open && !narrow ? legend.offsetWidth + 10 : 0,
+    top: 40,
+    right: 0,
+    bottom: narrow && !side.hidden ? side.offsetHeight : 0,
+  };
+}
+
 readUrl();
-view = new GraphView($('graph'), {
-  onSelect: (id) => select(id, { centre: false }),
-  insets: () => {
-    const legend = $('legend');
-    return { left: legend.open ? legend.offsetWidth + 10 : 0, top: 40, right: 0, bottom: 0 };
-  },
-});
+$('legend').open = !NARROW.matches;
+view = new GraphView($('graph'), { onSelect: (id) => select(id, { centre: false }), insets: chartInsets });
+wireMenu();
 wire();
 start();

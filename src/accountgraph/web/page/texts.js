@@ -3,6 +3,7 @@
 export const TEXTS = {
   en: {
     skip: 'Skip to the search box', console: 'GraphQL console', health: 'Health', find: 'Find',
+    menu: 'Menu', controls: 'Controls',
     view: 'View', chart: 'Chart', table: 'Table', language: 'Language', asOf: 'As of',
     export: 'Export', chartHeading: 'Chart', fit: 'Fit', legend: 'Legend and relations',
     parties: 'Parties', relations: 'Relations', all: 'All', ranking: 'Accountability only',
@@ -104,6 +105,7 @@ export const TEXTS = {
   },
   zh: {
     skip: '跳到搜索框', console: 'GraphQL 控制台', health: '运行状况', find: '查找',
+    menu: '菜单', controls: '控件',
     view: '视图', chart: '图', table: '表', language: '语言', asOf: '日期',
     export: '导出', chartHeading: '图', fit: '全图', legend: '图例和关系',
     parties: '参与方', relations: '关系', all: '全部', ranking: '仅问责关系',

@@ -1,0 +1,324 @@
+"""The page at ``/``, the GraphQL console at ``/graphql`` and the HTML audit report, read
+as a screen reader, a phone and a slow network would: in Debian's Chromium driven by
+Playwright, against the real ``accountgraph serve``.
+
+- axe-core (pinned in tools/browser-audit/package-lock.json, installed by ``./test``) is
+  injected into each page and must find no violation of any impact;
+- the page's cumulative layout shift, measured in the page with a ``layout-shift``
+  PerformanceObserver from the first paint until it is ready, stays under 0.1 at desktop
+  (1440×900) and phone (390×844) sizes;
+- on a phone (390×844, touch) the page is no wider than the screen, the controls fold into
+  a menu, the legend starts closed, the side panel is a bottom sheet, every tap target is at
+  least 24×24 CSS px, and a two-finger pinch zooms the chart.
+
+Needs ``/usr/bin/chromium``, the ``playwright`` package and ``npm ci`` in
+tools/browser-audit; never ``playwright install``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from accountgraph.cli import cli
+from tests.browser import WatchedTab, launched_chromium, require_browser
+from tests.server import running_server
+
+require_browser()
+
+from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, expect  # noqa: E402
+
+TOP = Path(__file__).resolve().parent.parent
+AXE = TOP / "tools" / "browser-audit" / "node_modules" / "axe-core" / "axe.min.js"
+if not AXE.is_file():  # pragma: no cover - depends on the machine
+    pytest.skip(
+        f"{AXE} is missing: run `npm ci` in tools/browser-audit (./test does)",
+        allow_module_level=True,
+    )
+
+TIMEOUT_MS = 30_000
+DESKTOP = ViewportSize(width=1440, height=900)
+PHONE = ViewportSize(width=390, height=844)
+MAX_LAYOUT_SHIFT = 0.1
+MIN_TARGET_PX = 24
+
+# Records every layout shift from the document's start; installed before any script runs.
+LAYOUT_SHIFT_RECORDER = """
+window.__layoutShifts = [];
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    if (entry.hadRecentInput) continue;
+    window.__layoutShifts.push({
+      value: entry.value,
+      sources: (entry.sources || []).map((s) => {
+        const node = s.node;
+        const name = node && node.nodeType === 1
+          ? node.tagName.toLowerCase() + (node.id ? '#' + node.id : '')
+            + (node.className && typeof node.className === 'string' ? '.' + node.className : '')
+          : String(node && node.nodeName);
+        return name + ' ' + JSON.stringify(s.previousRect) + ' -> ' + JSON.stringify(s.currentRect);
+      }),
+    });
+  }
+}).observe({ type: 'layout-shift', buffered: true });
+"""
+
+
+@pytest.fixture(scope="module")
+def base_url() -> Iterator[str]:
+    with running_server() as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with launched_chromium() as launched:
+        yield launched
+
+
+def new_context(browser: Browser, viewport: ViewportSize, phone: bool = False) -> BrowserContext:
+    # axe-core is injected as a script of the page's own: the test's CSP would refuse it.
+    return browser.new_context(viewport=viewport, has_touch=phone, is_mobile=phone, bypass_csp=True)
+
+
+@pytest.fixture
+def desktop(browser: Browser) -> Iterator[BrowserContext]:
+    context = new_context(browser, DESKTOP)
+    try:
+        yield context
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def phone(browser: Browser) -> Iterator[BrowserContext]:
+    context = new_context(browser, PHONE, phone=True)
+    try:
+        yield context
+    finally:
+        context.close()
+
+
+def open_page(context: BrowserContext, base: str, path: str = "/") -> WatchedTab:
+    tab = WatchedTab(context, base, TIMEOUT_MS)
+    tab.page.add_init_script(LAYOUT_SHIFT_RECORDER)
+    tab.page.goto(f"{base}{path}")
+    expect(tab.page.locator("body")).to_have_attribute("data-ready", "true", timeout=TIMEOUT_MS)
+    return tab
+
+
+def assert_axe_finds_nothing(page: Page) -> None:
+    violations = axe_violations(page)
+    assert violations == [], "\n".join(violations)
+
+
+def axe_violations(page: Page) -> list[str]:
+    """What axe-core finds wrong on the page as it is now, one line per element."""
+    page.add_script_tag(path=str(AXE))
+    results: dict[str, Any] = page.evaluate("() => axe.run(document)")
+    return [
+        f"{violation['id']} ({violation['impact']}): {violation['help']} at "
+        f"{', '.join(map(str, node['target']))}: {node.get('failureSummary', '')}"
+        for violation in results["violations"]
+        for node in violation["nodes"]
+    ]
+
+
+def layout_shift(page: Page) -> tuple[float, list[str]]:
+    """The cumulative layout shift so far, and what moved."""
+    shifts: list[dict[str, Any]] = page.evaluate("() => window.__layoutShifts")
+    total = sum(float(shift["value"]) for shift in shifts)
+    return total, [f"{shift['value']:.4f}: {'; '.join(shift['sources'])}" for shift in shifts]
+
+
+# --- axe-core -------------------------------------------------------------------------
+
+
+def test_axe_finds_nothing_on_the_page(desktop: BrowserContext, base_url: str) -> None:
+    tab = open_page(desktop, base_url)
+    assert_axe_finds_nothing(tab.page)
+    tab.page.locator('#graph .node[data-id="wipo-director-general"]').click()
+    expect(tab.page.locator("#details-duties")).to_have_attribute("data-state", "ready")
+    assert_axe_finds_nothing(tab.page)
+    tab.page.get_by_role("button", name="Table", exact=True).click()
+    expect(tab.page.locator("#table-body tr").first).to_be_visible()
+    assert_axe_finds_nothing(tab.page)
+    tab.assert_nothing_went_wrong()
+
+
+def test_axe_finds_nothing_on_the_page_on_a_phone(phone: BrowserContext, base_url: str) -> None:
+    tab = open_page(phone, base_url)
+    assert_axe_finds_nothing(tab.page)
+    tab.page.get_by_role("button", name="Menu").click()
+    expect(tab.page.locator("#controls")).to_be_visible()
+    assert_axe_finds_nothing(tab.page)
+    tab.assert_nothing_went_wrong()
+
+
+def test_axe_finds_nothing_on_the_console(desktop: BrowserContext, base_url: str) -> None:
+    tab = open_page(desktop, base_url, "/graphql")
+    expect(tab.page.locator("#explorer")).to_have_attribute("data-state", "ready")
+    assert_axe_finds_nothing(tab.page)
+    tab.page.locator("#run-button").click()
+    expect(tab.page.locator("#status")).not_to_be_empty()
+    assert_axe_finds_nothing(tab.page)
+    tab.assert_nothing_went_wrong()
+
+
+def test_axe_finds_nothing_on_the_html_audit_report(
+    desktop: BrowserContext, tmp_path: Path
+) -> None:
+    report = tmp_path / "audit.html"
+    result = CliRunner().invoke(cli, ["audit", "--format", "html", "--out", str(report)])
+    assert result.exit_code == 0, result.output
+    page = desktop.new_page()
+    page.goto(report.as_uri())
+    assert_axe_finds_nothing(page)
+
+
+# --- layout shift ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_the_page_does_not_move_while_it_loads(
+    size: str, request: pytest.FixtureRequest, base_url: str
+) -> None:
+    context: BrowserContext = request.getfixturevalue(size)
+    tab = open_page(context, base_url)
+    # The WIPO graph is dated: its "As of" box was shown by the script, after load.
+    expect(tab.page.locator("#as-of-box")).to_have_attribute("data-shown", "true")
+    # A frame after ready, so a shift caused by the last change is reported too.
+    tab.page.evaluate("() => new Promise((done) => requestAnimationFrame(() => setTimeout(done)))")
+    total, shifts = layout_shift(tab.page)
+    print(f"cumulative layout shift at {size} size: {total:.4f}", *shifts, sep="\n")
+    assert total < MAX_LAYOUT_SHIFT, "\n".join(shifts)
+    tab.assert_nothing_went_wrong()
+
+
+# --- phones ---------------------------------------------------------------------------
+
+# Everything a finger can tap on the page as it shows now that is smaller than 24×24.
+SMALL_TARGETS = """(least) => {
+  const targets = document.querySelectorAll(
+    'button, a.button, summary, input[type=checkbox], input[type=radio], select, input');
+  const small = [];
+  for (const element of targets) {
+    const box = element.getBoundingClientRect();
+    const style = getComputedStyle(element);
+    if (!box.width || !box.height || style.visibility === 'hidden') continue;
+    if (box.width < least || box.height < least) {
+      const name = element.id || element.value || element.textContent.trim().slice(0, 30);
+      small.push(`${element.tagName.toLowerCase()} ${name}: ${box.width}x${box.height}`);
+    }
+  }
+  return small;
+}"""
+
+
+def transform_of(page: Page) -> str:
+    return str(page.locator("#viewport").get_attribute("transform"))
+
+
+def scale_of(page: Page) -> float:
+    return float(transform_of(page).split("scale(")[1].rstrip(")"))
+
+
+def test_on_a_phone_the_page_fits_the_screen_and_folds_its_controls(
+    phone: BrowserContext, base_url: str
+) -> None:
+    tab = open_page(phone, base_url)
+    page = tab.page
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= PHONE["width"]
+    controls = page.locator("#controls")
+    expect(controls).to_be_hidden()
+    expect(page.locator("#header-nav")).to_be_hidden()
+    menu = page.get_by_role("button", name="Menu")
+    expect(menu).to_have_attribute("aria-expanded", "false")
+    # The legend starts closed: the chart is what a phone shows first.
+    expect(page.locator("#legend")).not_to_have_attribute("open", "")
+    expect(page.locator("#legend-relations")).to_be_hidden()
+    assert page.evaluate(SMALL_TARGETS, MIN_TARGET_PX) == []
+
+    menu.click()
+    expect(menu).to_have_attribute("aria-expanded", "true")
+    expect(controls).to_be_visible()
+    expect(page.get_by_role("button", name="中文")).to_be_in_viewport()
+    expect(page.locator("#export-cypher")).to_be_visible()
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+    assert page.evaluate(SMALL_TARGETS, MIN_TARGET_PX) == []
+    page.keyboard.press("Escape")
+    expect(controls).to_be_hidden()
+    expect(menu).to_be_focused()
+
+    page.locator("#legend summary").click()
+    expect(page.locator("#legend-relations input").first).to_be_visible()
+    assert page.evaluate(SMALL_TARGETS, MIN_TARGET_PX) == []
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+    tab.assert_nothing_went_wrong()
+
+
+def test_on_a_phone_details_open_as_a_bottom_sheet(phone: BrowserContext, base_url: str) -> None:
+    tab = open_page(phone, base_url, "/?node=wipo-director-general")
+    page = tab.page
+    sheet = page.locator("#side")
+    expect(sheet).to_be_visible()
+    expect(page.locator("#details-name")).to_have_text("Director General of WIPO")
+    box = sheet.bounding_box()
+    assert box is not None
+    assert box["x"] == 0
+    assert box["width"] == PHONE["width"]
+    assert box["y"] + box["height"] == pytest.approx(PHONE["height"], abs=1)
+    assert box["height"] < PHONE["height"] * 0.6
+    assert page.evaluate(SMALL_TARGETS, MIN_TARGET_PX) == []
+    page.get_by_role("button", name="Close the details").click()
+    expect(sheet).to_be_hidden()
+    tab.assert_nothing_went_wrong()
+
+
+class Fingers:
+    """Touches on the page as a touch screen sends them (Chromium's DevTools protocol):
+    the page sees pointer events of type "touch"."""
+
+    def __init__(self, page: Page) -> None:
+        self.session = page.context.new_cdp_session(page)
+
+    def send(self, kind: str, points: list[tuple[float, float]]) -> None:
+        touches = [{"x": x, "y": y, "id": i} for i, (x, y) in enumerate(points)]
+        self.session.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": touches})
+
+    def move(self, start: list[tuple[float, float]], by: list[tuple[float, float]]) -> None:
+        """Put fingers down at ``start``, move each by its ``by`` in five steps, lift them."""
+        self.send("touchStart", start)
+        for step in range(1, 6):
+            moves = zip(start, by, strict=True)
+            at = [(x + dx * step / 5, y + dy * step / 5) for (x, y), (dx, dy) in moves]
+            self.send("touchMove", at)
+        self.send("touchEnd", [])
+
+
+def test_on_a_phone_one_finger_pans_and_two_fingers_pinch_the_chart(
+    phone: BrowserContext, base_url: str
+) -> None:
+    tab = open_page(phone, base_url)
+    page = tab.page
+    chart = page.locator("#graph").bounding_box()
+    assert chart is not None
+    cx = chart["x"] + chart["width"] / 2
+    cy = chart["y"] + chart["height"] / 2
+
+    before = transform_of(page)
+    scale = scale_of(page)
+    fingers = Fingers(page)
+    fingers.move([(cx, cy)], [(60, 40)])
+    expect(page.locator("#viewport")).not_to_have_attribute("transform", before)
+    assert scale_of(page) == pytest.approx(scale)
+
+    fingers.move([(cx - 30, cy), (cx + 30, cy)], [(-75, 0), (75, 0)])
+    # The fingers ended 210 px apart from 60: the chart is 3.5 times as large.
+    assert scale_of(page) == pytest.approx(scale * 3.5, rel=0.02)
+    tab.assert_nothing_went_wrong()
