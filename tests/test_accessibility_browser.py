@@ -43,8 +43,11 @@ if not AXE.is_file():  # pragma: no cover - depends on the machine
 TIMEOUT_MS = 30_000
 DESKTOP = ViewportSize(width=1440, height=900)
 PHONE = ViewportSize(width=390, height=844)
+TABLETS = [ViewportSize(width=768, height=1024), ViewportSize(width=1024, height=768)]
 MAX_LAYOUT_SHIFT = 0.1
 MIN_TARGET_PX = 24
+NEXT_FRAME = "() => new Promise((done) => requestAnimationFrame(() => setTimeout(done)))"
+"""Waits a frame after the page is ready, so a shift its last change caused is reported."""
 
 # Records every layout shift from the document's start; installed before any script runs.
 LAYOUT_SHIFT_RECORDER = """
@@ -191,8 +194,7 @@ def test_the_page_does_not_move_while_it_loads(
     tab = open_page(context, base_url)
     # The WIPO graph is dated: its "As of" box was shown by the script, after load.
     expect(tab.page.locator("#as-of-box")).to_have_attribute("data-shown", "true")
-    # A frame after ready, so a shift caused by the last change is reported too.
-    tab.page.evaluate("() => new Promise((done) => requestAnimationFrame(() => setTimeout(done)))")
+    tab.page.evaluate(NEXT_FRAME)
     total, shifts = layout_shift(tab.page)
     print(f"cumulative layout shift at {size} size: {total:.4f}", *shifts, sep="\n")
     assert total < MAX_LAYOUT_SHIFT, "\n".join(shifts)
@@ -274,6 +276,10 @@ def test_on_a_phone_details_open_as_a_bottom_sheet(phone: BrowserContext, base_u
     assert box["width"] == PHONE["width"]
     assert box["y"] + box["height"] == pytest.approx(PHONE["height"], abs=1)
     assert box["height"] < PHONE["height"] * 0.6
+    # The party is centred in what the sheet leaves of the chart.
+    party = page.locator('#graph .node[data-id="wipo-director-general"]').bounding_box()
+    assert party is not None
+    assert party["y"] + party["height"] < box["y"]
     assert page.evaluate(SMALL_TARGETS, MIN_TARGET_PX) == []
     page.get_by_role("button", name="Close the details").click()
     expect(sheet).to_be_hidden()
@@ -322,3 +328,25 @@ def test_on_a_phone_one_finger_pans_and_two_fingers_pinch_the_chart(
     # The fingers ended 210 px apart from 60: the chart is 3.5 times as large.
     assert scale_of(page) == pytest.approx(scale * 3.5, rel=0.02)
     tab.assert_nothing_went_wrong()
+
+
+@pytest.mark.parametrize("size", TABLETS, ids=lambda size: f"{size['width']}x{size['height']}")
+def test_on_a_tablet_the_page_fits_shows_its_controls_and_does_not_move(
+    size: ViewportSize, browser: Browser, base_url: str
+) -> None:
+    context = new_context(browser, size, phone=True)
+    try:
+        tab = open_page(context, base_url)
+        page = tab.page
+        tab.page.evaluate(NEXT_FRAME)
+        total, shifts = layout_shift(page)
+        assert total < MAX_LAYOUT_SHIFT, "\n".join(shifts)
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= size["width"]
+        expect(page.get_by_role("button", name="Menu")).to_be_hidden()
+        expect(page.locator("#controls")).to_be_visible()
+        expect(page.locator("#export-cypher")).to_be_in_viewport()
+        expect(page.locator("#legend-relations")).to_be_visible()
+        assert page.evaluate(SMALL_TARGETS, MIN_TARGET_PX) == []
+        tab.assert_nothing_went_wrong()
+    finally:
+        context.close()

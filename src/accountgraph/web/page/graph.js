@@ -162,11 +162,15 @@ export class GraphView {
     this.setTransform(x + dx, y + dy, k);
   }
 
+  /** Centre on a node in the part of the chart nothing covers (the legend, a bottom sheet). */
   centreOn(id, minScale = 0.8) {
     const node = this.nodesById.get(id);
     if (!node) return;
     const k = Math.max(this.transform.k, minScale);
-    this.setTransform(this.width / 2 - node.x * k, this.height / 2 - node.y * k, k);
+    const inset = this.insets();
+    const cx = inset.left + Math.max(this.width - inset.left - inset.right, 100) / 2;
+    const cy = Math.max(this.height - inset.bottom, 100) / 2;
+    this.setTransform(cx - node.x * k, cy - node.y * k, k);
   }
 
   /** Centre on these nodes beside what covers the chart, zoomed to show them all (not

@@ -762,17 +762,19 @@ function wireMenu() {
   NARROW.addEventListener('change', () => setMenuOpen(false));
 }
 
-/** What covers the chart: the legend beside it on a wide screen, the bottom sheet on a
- * narrow one. */
+/** What covers the chart: the legend beside it on a wide screen, the bottom sheet of a
+ * party's details or a trace on a narrow one (at most 55% of the screen, page.css; the
+ * chart is centred before the sheet opens). */
 function chartInsets() {
   const legend = $('legend');
   const side = $('side');
   const narrow = NARROW.matches;
+  const sheet = narrow && (state.node || state.from || state.to);
   return {
     left: legend.open && !narrow ? legend.offsetWidth + 10 : 0,
     top: 40,
     right: 0,
-    bottom: narrow && !side.hidden ? side.offsetHeight : 0,
+    bottom: sheet ? (side.hidden ? 0.55 * window.innerHeight : side.offsetHeight) : 0,
   };
 }
 
