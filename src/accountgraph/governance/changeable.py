@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
 from typing import Any, Protocol, runtime_checkable
 
 from accountgraph.governance.change_set import ChangeSet, Status
@@ -68,6 +69,13 @@ class ChangeableStore(GraphStore, Protocol):
     ) -> list[ChangeSet]:
         """Change sets newest first (by creation, then id); ``party_id`` keeps those whose
         operations name the party; ``after`` is the id the previous page ended with."""
+        ...
+
+    def approvals_in_turn(self) -> AbstractAsyncContextManager[None]:
+        """Held while one approval is worked out and appended, so that approvals by
+        several processes on one store take turns instead of each working out its change
+        set again whenever another lands first. A store whose :meth:`append` is its only
+        guard (a graph database) may hold nothing."""
         ...
 
     async def append(self, entry: LogEntry, outcome: Outcome) -> None:

@@ -252,7 +252,7 @@ class Governance:
         """Apply the change set, all of it or nothing, and log it."""
         approver = self.authorize(actor, Action.APPROVE)
         store = self._changeable()
-        async with self._approving:
+        async with self._approving, store.approvals_in_turn():
             for _ in range(APPEND_ATTEMPTS):
                 change_set = await self.get(approver, change_set_id)
                 self._expect(change_set, Status.PROPOSED, "approved")

@@ -44,9 +44,10 @@ check costs a round trip now and then, not one per question.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import time
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -625,6 +626,12 @@ class CypherStore:
         )
         newest_first = sorted(rows, key=lambda row: (row["created_at"], row["id"]), reverse=True)
         return [change_set_of(row["body"]) for row in newest_first]
+
+    @contextlib.asynccontextmanager
+    async def approvals_in_turn(self) -> AsyncIterator[None]:
+        """Nothing to hold: the append statement refuses a moved log head by itself, and
+        the database offers no lock that outlives a statement (FalkorDB)."""
+        yield
 
     async def append(self, entry: LogEntry, outcome: Outcome) -> None:
         """Apply ``entry``'s change set by ``cypher/log_append.cypher``: all of it or

@@ -13,14 +13,16 @@ before it answers, and replays the new log entries onto its graph.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
+import fcntl
 import json
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 from accountgraph.errors import AccountGraphError, StoreUnavailableError
 from accountgraph.export import dataset_json, read_json
@@ -271,6 +273,18 @@ class SqliteStore:
         return self._memory
 
     # --- ChangeableStore -----------------------------------------------------------------
+
+    @contextlib.asynccontextmanager
+    async def approvals_in_turn(self) -> AsyncIterator[None]:
+        """An exclusive lock on ``<file>.approvals`` (``flock``), which every process
+        approving on this file takes in turn; readers never wait for it."""
+        lock_path = self._path.with_name(self._path.name + ".approvals")
+        handle = await asyncio.to_thread(_locked, lock_path)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            handle.close()
 
     async def live(self) -> tuple[Dataset, LogHead]:
         memory = await self._current()
@@ -577,6 +591,12 @@ def _data_version(db: sqlite3.Connection) -> tuple[int, int]:
     compares only within one connection, with the process whose connection it is (a
     process forked from this one opens its own, whose count starts afresh)."""
     return os.getpid(), db.execute("PRAGMA data_version").fetchone()[0]
+
+
+def _locked(path: Path) -> IO[bytes]:
+    handle = open(path, "ab")  # noqa: SIM115 - held until the approval ends
+    fcntl.flock(handle, fcntl.LOCK_EX)
+    return handle
 
 
 def _put_change_set(db: sqlite3.Connection, change_set: ChangeSet, parties: list[str]) -> None:
