@@ -181,6 +181,10 @@ class _Kept:
     load: str | None
 
 
+_APPROVALS: dict[str, asyncio.Lock] = {}
+"""One lock per graph (by its URL) that this process's approvals on it take in turn."""
+
+
 class CypherStore:
     """A :class:`~accountgraph.store.base.GraphStore` over a graph database server.
 
@@ -629,9 +633,12 @@ class CypherStore:
 
     @contextlib.asynccontextmanager
     async def approvals_in_turn(self) -> AsyncIterator[None]:
-        """Nothing to hold: the append statement refuses a moved log head by itself, and
-        the database offers no lock that outlives a statement (FalkorDB)."""
-        yield
+        """Approvals on one graph take turns within this process; between processes the
+        append statement refuses a moved log head by itself (the database offers no lock
+        that outlives a statement: FalkorDB), and the approval is worked out again."""
+        lock = _APPROVALS.setdefault(self._backend.url, asyncio.Lock())
+        async with lock:
+            yield
 
     async def append(self, entry: LogEntry, outcome: Outcome) -> None:
         """Apply ``entry``'s change set by ``cypher/log_append.cypher``: all of it or

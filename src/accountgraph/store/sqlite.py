@@ -22,7 +22,7 @@ import sqlite3
 import threading
 from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import Any, TypeVar
 
 from accountgraph.errors import AccountGraphError, StoreUnavailableError
 from accountgraph.export import dataset_json, read_json
@@ -279,7 +279,17 @@ class SqliteStore:
         """An exclusive lock on ``<file>.approvals`` (``flock``), which every process
         approving on this file takes in turn; readers never wait for it."""
         lock_path = self._path.with_name(self._path.name + ".approvals")
-        handle = await asyncio.to_thread(_locked, lock_path)
+        handle = open(lock_path, "ab")  # noqa: SIM115 - held until the approval ends
+        # Polled, not waited for in a thread: approvals waiting in threads could take every
+        # thread of the loop's pool, and the one holding the lock needs one to finish.
+        delay = 0.005
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 0.1)
         try:
             yield
         finally:
@@ -591,12 +601,6 @@ def _data_version(db: sqlite3.Connection) -> tuple[int, int]:
     compares only within one connection, with the process whose connection it is (a
     process forked from this one opens its own, whose count starts afresh)."""
     return os.getpid(), db.execute("PRAGMA data_version").fetchone()[0]
-
-
-def _locked(path: Path) -> IO[bytes]:
-    handle = open(path, "ab")  # noqa: SIM115 - held until the approval ends
-    fcntl.flock(handle, fcntl.LOCK_EX)
-    return handle
 
 
 def _put_change_set(db: sqlite3.Connection, change_set: ChangeSet, parties: list[str]) -> None:
