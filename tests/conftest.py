@@ -12,6 +12,7 @@ import asyncio
 import itertools
 import os
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -20,8 +21,13 @@ from accountgraph.store import open_store
 from accountgraph.store.base import GraphStore
 from accountgraph.store.cypher import CypherStore
 from accountgraph.store.importer import load
+from tests.browser import launched_chromium
 from tests.falkordb_server import FalkorDBServer, falkordb_available, start_falkordb
 from tests.graphs import StoreFactory
+from tests.server import running_server
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 NEO4J_URI = os.environ.get("NEO4J_URI")
 FALKORDB = falkordb_available()
@@ -104,3 +110,17 @@ def _exercised() -> str:
     if not NEO4J_URI:
         missing.append("neo4j: set NEO4J_URI to include it")
     return ", ".join(STORE_KINDS) + (f" ({'; '.join(missing)})" if missing else "")
+
+
+@pytest.fixture(scope="module")
+def base_url() -> Iterator[str]:
+    """The real server on the shipped dataset, for a module's tests over HTTP."""
+    with running_server() as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """A headless Chromium for a module's browser tests (which skip without one)."""
+    with launched_chromium() as launched:
+        yield launched

@@ -25,8 +25,7 @@ import pytest
 from click.testing import CliRunner
 
 from accountgraph.cli import cli
-from tests.browser import WatchedTab, launched_chromium, require_browser
-from tests.server import running_server
+from tests.browser import WatchedTab, require_browser
 
 require_browser()
 
@@ -69,18 +68,6 @@ new PerformanceObserver((list) => {
   }
 }).observe({ type: 'layout-shift', buffered: true });
 """
-
-
-@pytest.fixture(scope="module")
-def base_url() -> Iterator[str]:
-    with running_server() as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with launched_chromium() as launched:
-        yield launched
 
 
 def new_context(browser: Browser, viewport: ViewportSize, phone: bool = False) -> BrowserContext:

@@ -19,8 +19,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.browser import WatchedTab, launched_chromium, require_browser
-from tests.server import running_server
+from tests.browser import WatchedTab, require_browser
 
 require_browser()
 
@@ -104,18 +103,6 @@ class Console(WatchedTab):
     def run_with_keyboard(self) -> None:
         self.editor.focus()
         self.page.keyboard.press("Control+Enter")
-
-
-@pytest.fixture(scope="module")
-def base_url() -> Iterator[str]:
-    with running_server() as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with launched_chromium() as launched:
-        yield launched
 
 
 @pytest.fixture

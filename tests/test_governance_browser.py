@@ -27,7 +27,7 @@ import httpx2 as httpx
 import pytest
 
 from accountgraph.governance.roles import Role
-from tests.browser import WatchedTab, launched_chromium, require_browser
+from tests.browser import WatchedTab, require_browser
 from tests.governed_store import make_tokens, revoke, sqlite_holding
 from tests.server import running_server
 
@@ -72,12 +72,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GovernedServer]
     tokens = make_tokens(url, PEOPLE)
     with running_server("--store", url, log=folder / "server.log") as base:
         yield GovernedServer(base, url, tokens)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with launched_chromium() as launched:
-        yield launched
 
 
 class Tab(WatchedTab):

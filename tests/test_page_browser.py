@@ -30,7 +30,7 @@ import pytest
 from accountgraph.dataset import load_dataset
 from accountgraph.export import read_json
 from accountgraph.model import Dataset, Validity
-from tests.browser import WatchedTab, launched_chromium, require_browser
+from tests.browser import WatchedTab, require_browser
 from tests.dataset_files import dataset_yaml, synthetic_organisation
 from tests.server import running_server
 
@@ -107,18 +107,6 @@ class Tab(WatchedTab):
 def health(base: str) -> dict[str, Any]:
     answer: dict[str, Any] = httpx.get(f"{base}/health", timeout=HTTP_TIMEOUT).json()
     return answer
-
-
-@pytest.fixture(scope="module")
-def base_url() -> Iterator[str]:
-    with running_server() as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with launched_chromium() as launched:
-        yield launched
 
 
 @pytest.fixture
