@@ -754,7 +754,9 @@ function wireMenu() {
     setMenuOpen(false);
     $('menu-button').focus();
   });
-  $('main').addEventListener('pointerdown', () => setMenuOpen(false));
+  // Closed once a tap in the page has landed: closed as the finger touches, the page would
+  // move up under it and the tap land on whatever took the button's place.
+  $('main').addEventListener('click', () => setMenuOpen(false));
   // The skip link leads to the search box, which is inside the folded menu on a phone.
   document.querySelector('.skip-link').addEventListener('click', () => {
     if (NARROW.matches) setMenuOpen(true);

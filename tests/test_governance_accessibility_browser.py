@@ -1,0 +1,251 @@
+"""The page of a governed store (SQLite, with tokens), read as a screen reader and a phone
+would: in Debian's Chromium driven by Playwright, against the real ``accountgraph serve``.
+
+- axe-core finds no violation of any impact in each state an editor and an approver pass
+  through: signed out, the sign-in dialog open, signed in, the change sets view, each of
+  the drafting forms, a change set shown with its diff, the reject dialog open, and a
+  party's details with its history;
+- the page does not move (cumulative layout shift < 0.1) while it loads and when a person
+  signs in, at desktop (1440×900) and phone (390×844) sizes.
+
+Needs ``/usr/bin/chromium``, the ``playwright`` package and ``npm ci`` in
+tools/browser-audit; never ``playwright install``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+
+from accountgraph.governance.roles import Role
+from tests.browser import WatchedTab, require_browser
+from tests.governed_store import make_tokens, sqlite_holding
+from tests.server import running_server
+from tests.test_accessibility_browser import (
+    DESKTOP,
+    LAYOUT_SHIFT_RECORDER,
+    MAX_LAYOUT_SHIFT,
+    NEXT_FRAME,
+    PHONE,
+    axe_violations,
+    layout_shift,
+    new_context,
+)
+
+require_browser()
+
+from playwright.sync_api import Browser, BrowserContext, Locator, expect  # noqa: E402
+
+TIMEOUT_MS = 30_000
+PEOPLE = {"alice": Role.EDITOR, "bob": Role.APPROVER}
+DRAFTING_ACTS = [
+    "Appoint or replace a holder",
+    "Add an edge",
+    "Retire an edge",
+    "Retire a party",
+]
+FROM = "wipo-head-sscs"
+
+
+@dataclass(frozen=True)
+class GovernedServer:
+    base: str
+    tokens: dict[str, str]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GovernedServer]:
+    folder = tmp_path_factory.mktemp("governed")
+    url = sqlite_holding(folder / "graph.db")
+    tokens = make_tokens(url, PEOPLE)
+    with running_server("--store", url, log=folder / "server.log") as base:
+        yield GovernedServer(base, tokens)
+
+
+@pytest.fixture
+def desktop(browser: Browser) -> Iterator[BrowserContext]:
+    context = new_context(browser, DESKTOP)
+    try:
+        yield context
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def phone(browser: Browser) -> Iterator[BrowserContext]:
+    context = new_context(browser, PHONE, phone=True)
+    try:
+        yield context
+    finally:
+        context.close()
+
+
+# Every layout shift, those right after an input too (which CLS leaves out): signing in is
+# a click followed by a request, and what moves when its answer comes counts here.
+ALL_LAYOUT_SHIFTS_RECORDER = """
+window.__allLayoutShifts = 0;
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) window.__allLayoutShifts += entry.value;
+}).observe({ type: 'layout-shift', buffered: true });
+"""
+
+
+class Tab(WatchedTab):
+    """A tab on the governed page that records what axe-core finds in each state."""
+
+    def __init__(self, context: BrowserContext, base: str) -> None:
+        super().__init__(context, base, TIMEOUT_MS)
+        self.page.add_init_script(LAYOUT_SHIFT_RECORDER)
+        self.page.add_init_script(ALL_LAYOUT_SHIFTS_RECORDER)
+        self.found: list[str] = []
+
+    def open(self, query: str = "") -> None:
+        self.page.goto(f"{self.base}/{query}")
+        expect(self.page.locator("body")).to_have_attribute("data-ready", "true")
+
+    def button(self, name: str) -> Locator:
+        return self.page.get_by_role("button", name=name, exact=True)
+
+    def audit(self, state: str) -> None:
+        """What axe-core finds in the page as it is now, recorded under ``state``."""
+        self.found += [f"{state}: {violation}" for violation in axe_violations(self.page)]
+
+    def sign_in(self, token: str, *, audit: bool = False) -> None:
+        self.button("Sign in").click()
+        dialog = self.page.get_by_role("dialog", name="Sign in")
+        expect(dialog).to_be_visible()
+        if audit:
+            self.audit("the sign-in dialog")
+        dialog.get_by_label("Token", exact=True).fill(token)
+        dialog.get_by_role("button", name="Sign in").click()
+        expect(self.button("Sign out")).to_be_visible()
+
+    def show_change_sets(self) -> None:
+        self.button("Change sets").click()
+        expect(self.page.locator("#pending-list")).to_have_attribute("data-state", "ready")
+
+    def field(self, label: str) -> Locator:
+        return self.page.locator("#draft-form").get_by_label(label, exact=True).filter(visible=True)
+
+
+def test_axe_finds_nothing_as_an_editor_drafts_and_an_approver_decides(
+    browser: Browser, server: GovernedServer
+) -> None:
+    editor_context = new_context(browser, DESKTOP)
+    approver_context = new_context(browser, DESKTOP)
+    try:
+        editor = Tab(editor_context, server.base)
+        editor.open()
+        editor.audit("signed out")
+        editor.sign_in(server.tokens["alice"], audit=True)
+        editor.audit("signed in")
+        editor.show_change_sets()
+        editor.audit("the change sets view")
+        for act in DRAFTING_ACTS:
+            editor.button(act).click()
+            expect(editor.page.locator("#draft-title")).to_be_focused()
+            editor.audit(f"the form “{act}”")
+        editor.button("Appoint or replace a holder").click()
+        editor.field("Role").select_option("designated-official-switzerland")
+        expect(editor.page.locator("#move-edge-list")).to_have_attribute("data-state", "ready")
+        editor.audit("the form replacing a holder")
+
+        editor.button("Add an edge").click()
+        editor.field("From").fill(FROM)
+        editor.field("Relation").select_option("LIAISES_WITH")
+        editor.field("To").fill("un-dss")
+        editor.field("Section").fill("III.C")
+        editor.field("Clause (English)").fill("An invented clause.")
+        editor.field("Reason").fill("A test of the page's accessibility.")
+        editor.field("Basis: decision reference").fill("Test 1/2026")
+        editor.button("Draft and propose").click()
+        change_set = editor.page.locator("#change-set")
+        expect(change_set).to_have_attribute("data-state", "ready")
+        drafted = change_set.get_attribute("data-id")
+        assert drafted is not None
+        editor.page.locator("#change-set summary").click()
+        editor.audit("the change set drafted, its operations open")
+
+        approver = Tab(approver_context, server.base)
+        approver.open("?view=changes")
+        approver.sign_in(server.tokens["bob"])
+        pending = approver.page.locator(f'#pending-list li[data-id="{drafted}"]')
+        pending.get_by_role("button").click()
+        expect(approver.page.locator("#change-set")).to_have_attribute("data-id", drafted)
+        expect(approver.button("Approve")).to_be_visible()
+        approver.audit("a change set to decide")
+        approver.button("Reject…").click()
+        expect(approver.page.get_by_role("dialog", name="Reject the change set")).to_be_visible()
+        approver.audit("the reject dialog")
+        approver.button("Cancel").filter(visible=True).click()
+        approver.button("Approve").click()
+        expect(approver.page.locator("#decide-done")).to_contain_text("Approved and applied")
+        approver.audit("a change set applied")
+
+        approver.button("Chart").click()
+        approver.page.locator(f'#graph .node[data-id="{FROM}"]').click()
+        history = approver.page.locator("#details-history")
+        expect(history).to_have_attribute("data-state", "ready")
+        expect(history.locator(f'li[data-change-set="{drafted}"]')).to_be_visible()
+        approver.audit("a party's details with its history")
+
+        found = editor.found + approver.found
+        assert found == [], "\n".join(found)
+        editor.assert_nothing_went_wrong()
+        approver.assert_nothing_went_wrong()
+    finally:
+        editor_context.close()
+        approver_context.close()
+
+
+def test_axe_finds_nothing_in_the_change_sets_view_on_a_phone(
+    phone: BrowserContext, server: GovernedServer
+) -> None:
+    tab = Tab(phone, server.base)
+    tab.open("?view=changes")
+    tab.button("Menu").click()
+    tab.audit("the menu open, signed out")
+    tab.sign_in(server.tokens["alice"], audit=True)
+    tab.audit("signed in, the menu open")
+    # A tap in the page while the menu is open lands where it was aimed, then folds the menu.
+    tab.button("Add an edge").tap()
+    expect(tab.page.locator("#draft-title")).to_be_focused()
+    expect(tab.button("Menu")).to_have_attribute("aria-expanded", "false")
+    tab.audit("the form “Add an edge”")
+    assert tab.found == [], "\n".join(tab.found)
+    tab.assert_nothing_went_wrong()
+
+
+# --- layout shift ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_the_governed_page_does_not_move_as_it_loads_and_a_person_signs_in(
+    size: str, request: pytest.FixtureRequest, server: GovernedServer
+) -> None:
+    context: BrowserContext = request.getfixturevalue(size)
+    tab = Tab(context, server.base)
+    tab.open()
+    expect(tab.page.locator("#as-of-box")).to_have_attribute("data-shown", "true")
+    # The account controls are offered once the page knows the store keeps change sets.
+    expect(tab.page.locator("#account:not([hidden])")).to_have_count(1)
+    tab.page.evaluate(NEXT_FRAME)
+    loaded, shifts = layout_shift(tab.page)
+    print(f"layout shift while loading at {size} size: {loaded:.4f}", *shifts, sep="\n")
+    assert loaded < MAX_LAYOUT_SHIFT, "\n".join(shifts)
+
+    if size == "phone":
+        tab.button("Menu").click()
+    before: float = tab.page.evaluate("() => window.__allLayoutShifts")
+    tab.sign_in(server.tokens["alice"])
+    expect(tab.page.locator("#signed-in-name")).to_have_text("alice")
+    tab.page.evaluate(NEXT_FRAME)
+    total, shifts = layout_shift(tab.page)
+    print(f"layout shift after signing in at {size} size: {total:.4f}", *shifts, sep="\n")
+    assert total < MAX_LAYOUT_SHIFT, "\n".join(shifts)
+    signing_in = tab.page.evaluate("() => window.__allLayoutShifts") - before
+    print(f"shift while signing in, input or not, at {size} size: {signing_in:.4f}")
+    assert signing_in < MAX_LAYOUT_SHIFT
+    tab.assert_nothing_went_wrong()
