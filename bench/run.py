@@ -21,7 +21,10 @@ drift on a shared machine:
   queries run, against the same query idle;
 * ``writes``   — ``writes.py``: change sets applied a second on SQLite and FalkorDB (one
   writer, eight), against the store's bare durable write, and a read while they are
-  applied, against the same read with no writes.
+  applied, against the same read with no writes;
+* ``lighthouse`` — ``lighthouse.py``: the page at ``/`` loaded in Chromium by Lighthouse
+  (desktop preset, median of 5): performance score, paints, blocking time, layout shift,
+  against the GraphQL console at ``/graphql``.
 
 The table is printed at the end and written, with the machine it ran on, to
 ``bench/results/latest.md`` (the README's "Performance" section shows it).
@@ -47,7 +50,7 @@ RESULTS = BENCH / "results" / "latest.md"
 sys.path.insert(0, str(BENCH))
 
 Row = dict[str, Any]
-AREAS = ("dataset", "store", "http", "import", "isolation", "writes")
+AREAS = ("dataset", "store", "http", "import", "isolation", "writes", "lighthouse")
 MILLION = 1_000_000
 
 
@@ -94,6 +97,10 @@ def writes_rows() -> list[Row]:
     """Change sets on 10k parties: each is worked out and checked on the whole graph, so
     larger sizes take long without saying more."""
     return _module_rows("writes", ["--parties", "10000", "--change-sets", "20"])
+
+
+def lighthouse_rows() -> list[Row]:
+    return [{**row, "parties": "WIPO"} for row in _module_rows("lighthouse", ["--runs", "5"])]
 
 
 def isolation_rows() -> list[Row]:
@@ -182,6 +189,7 @@ def main(argv: Sequence[str] | None = None) -> list[Row]:
         "import": lambda: import_rows(sizes),
         "isolation": isolation_rows,
         "writes": writes_rows,
+        "lighthouse": lighthouse_rows,
     }
     for area in areas:
         try:

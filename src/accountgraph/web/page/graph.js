@@ -8,7 +8,11 @@ const SVG_NS = 'http://www.w3.org/2000/svg';
 const LABEL_SCALE = 0.32; // below this zoom, boxes are drawn without their names
 const MIN_SCALE = 0.0005;
 const MAX_SCALE = 4;
-const START_MIN_SCALE = 0.1; // the first view of a very wide graph shows its top
+const LABEL_UNITS = 12; // the names' font size in chart units (page.css .graph .node text)
+/** The smallest size, in CSS px, "Fit" and the first view draw names at. */
+export const MIN_LABEL_PX = 11;
+const READABLE_SCALE = MIN_LABEL_PX / LABEL_UNITS;
+const FIT_MARGIN = 16; // px between the graph and the chart's edges when fitted
 
 export function svgElement(name, attributes = {}) {
   const element = document.createElementNS(SVG_NS, name);
@@ -129,25 +133,71 @@ export class GraphView {
     this.schedule();
   }
 
-  /** Show the whole graph beside what covers the chart (the legend); ``start`` keeps a
-   * readable zoom, showing the top of a graph too wide for that. */
-  fit({ start = false } = {}) {
-    const b = this.doc.bounds;
+  /** The part of the chart nothing covers (a bottom sheet on a phone), less a margin. */
+  freeArea() {
     const inset = this.insets();
-    const margin = 24;
-    const left = inset.left + margin;
-    const top = inset.top + margin;
-    const width = Math.max(this.width - left - inset.right - margin, 100);
-    const height = Math.max(this.height - top - inset.bottom - margin, 100);
-    let k = Math.min(width / Math.max(b.width, 1), height / Math.max(b.height, 1), 1.2);
-    if (start && k < START_MIN_SCALE) {
-      k = START_MIN_SCALE;
-      this.setTransform(left + width / 2 - (b.x + b.width / 2) * k, top - b.y * k, k);
+    const left = inset.left + FIT_MARGIN;
+    const top = inset.top + FIT_MARGIN;
+    return {
+      left,
+      top,
+      width: Math.max(this.width - left - inset.right - FIT_MARGIN, 100),
+      height: Math.max(this.height - top - inset.bottom - FIT_MARGIN, 100),
+    };
+  }
+
+  /** The box of the parties the relations shown join: what a readable first view centres
+   * on (null when no relation shown has an edge). */
+  focusBounds() {
+    const ids = new Set();
+    for (const edge of this.edges) {
+      if (this.hidden.has(edge.relation)) continue;
+      ids.add(edge.from);
+      ids.add(edge.to);
+    }
+    const nodes = [...ids].map((id) => this.nodesById.get(id)).filter(Boolean);
+    if (!nodes.length) return null;
+    const { width, height } = this.size;
+    const x0 = Math.min(...nodes.map((n) => n.x)) - width / 2;
+    const x1 = Math.max(...nodes.map((n) => n.x)) + width / 2;
+    const y0 = Math.min(...nodes.map((n) => n.y)) - height / 2;
+    const y1 = Math.max(...nodes.map((n) => n.y)) + height / 2;
+    return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
+  }
+
+  /** The first view and "Fit": the whole graph when its names can be read at that size;
+   * otherwise names at MIN_LABEL_PX, centred on the parties the shown relations join, from
+   * the top rows down, the rest a pan away. Held at the top of the free area, never centred
+   * in it with an empty band above. */
+  fit() {
+    const area = this.freeArea();
+    const b = this.doc.bounds;
+    if (this.wholeScale(area) >= READABLE_SCALE) {
+      this.fitWhole();
       return;
     }
-    const x = left + (width - b.width * k) / 2 - b.x * k;
-    const y = top + (height - b.height * k) / 2 - b.y * k;
-    this.setTransform(x, y, k);
+    const k = READABLE_SCALE;
+    const focus = this.focusBounds() ?? b;
+    let x = area.left + area.width / 2 - (focus.x + focus.width / 2) * k;
+    if (b.width * k > area.width) {
+      // No empty band beside a graph wider than the chart.
+      x = Math.min(area.left - b.x * k, Math.max(area.left + area.width - (b.x + b.width) * k, x));
+    } else x = area.left + (area.width - b.width * k) / 2 - b.x * k;
+    const top = b.height * k <= area.height ? b.y : focus.y;
+    this.setTransform(x, area.top - top * k, k);
+  }
+
+  /** The whole graph, however small its names ("Whole graph"): centred across, at the top. */
+  fitWhole() {
+    const area = this.freeArea();
+    const b = this.doc.bounds;
+    const k = this.wholeScale(area);
+    this.setTransform(area.left + (area.width - b.width * k) / 2 - b.x * k, area.top - b.y * k, k);
+  }
+
+  wholeScale(area) {
+    const b = this.doc.bounds;
+    return Math.min(area.width / Math.max(b.width, 1), area.height / Math.max(b.height, 1), 1.2);
   }
 
   zoomBy(factor, cx = this.width / 2, cy = this.height / 2) {

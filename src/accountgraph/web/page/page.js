@@ -30,7 +30,10 @@ const state = {
   chain: false,
   from: null,
   to: null,
+  /** The relations not drawn; ``hiddenChoice`` is what the URL or the reader chose (null:
+   * no choice, the dataset's default: only the relations that rank, see defaultHidden). */
   hidden: new Set(),
+  hiddenChoice: null,
   lang: 'en',
   asOf: null,
   view: 'chart',
@@ -61,7 +64,11 @@ function readUrl() {
   state.chain = params.get('chain') === '1';
   state.from = params.get('from');
   state.to = params.get('to');
-  state.hidden = new Set((params.get('hide') || '').split(',').filter(Boolean));
+  // Old links name what is hidden (hide=A,B); relations=all shows every relation.
+  if (params.has('hide')) state.hiddenChoice = new Set(params.get('hide').split(',').filter(Boolean));
+  else if (params.get('relations') === 'all') state.hiddenChoice = new Set();
+  else state.hiddenChoice = null;
+  state.hidden = new Set(state.hiddenChoice ?? []);
   state.lang = params.get('lang') === 'zh' ? 'zh' : 'en';
   state.asOf = /^\d{4}-\d{2}-\d{2}$/.test(params.get('as_of') || '') ? params.get('as_of') : null;
   state.view = ['table', 'changes'].includes(params.get('view')) ? params.get('view') : 'chart';
@@ -73,7 +80,7 @@ function writeUrl() {
   if (state.node && state.chain) params.set('chain', '1');
   if (state.from) params.set('from', state.from);
   if (state.to) params.set('to', state.to);
-  if (state.hidden.size) params.set('hide', [...state.hidden].sort().join(','));
+  writeRelations(params);
   if (state.lang !== 'en') params.set('lang', state.lang);
   if (state.asOf) params.set('as_of', state.asOf);
   if (state.view !== 'chart') params.set('view', state.view);
@@ -85,6 +92,26 @@ function writeUrl() {
     if (state.asOf) exportParams.set('as_of', state.asOf);
     link.href = `/api/export?${exportParams}`;
   }
+}
+
+/** The relations shown, in the URL: nothing for the default, relations=all, or hide=. */
+function writeRelations(params) {
+  const hidden = doc ? state.hidden : state.hiddenChoice;
+  if (!hidden || (doc && sameSet(hidden, defaultHidden()))) return;
+  if (!hidden.size) params.set('relations', 'all');
+  else params.set('hide', [...hidden].sort().join(','));
+}
+
+function sameSet(a, b) {
+  return a.size === b.size && [...a].every((x) => b.has(x));
+}
+
+/** What a first view hides: every relation that does not rank parties (the accountability
+ * and reporting lines stay); nothing when the dataset has no ranking relation. */
+function defaultHidden() {
+  const relations = Object.entries(doc.relations);
+  if (!relations.some(([, style]) => style.ranks)) return new Set();
+  return new Set(relations.filter(([, style]) => !style.ranks).map(([relation]) => relation));
 }
 
 // --- data -----------------------------------------------------------------------------
@@ -444,10 +471,22 @@ function buildLegend() {
   $('legend').dataset.filled = 'true';
 }
 
+/** The relation switch above the chart: which of its two choices the relations shown are
+ * (neither, when the reader ticked their own). */
+function showRelationChoice() {
+  const ranking = Object.entries(doc.relations).filter(([, style]) => style.ranks);
+  $('relations-ranking').hidden = !ranking.length;
+  $('relations-ranking').title = t('rankingTitle', ranking.map(([, style]) => style.label[state.lang]).join(', '));
+  $('relations-ranking').setAttribute('aria-pressed', String(ranking.length > 0 && sameSet(state.hidden, defaultHidden())));
+  $('relations-all').setAttribute('aria-pressed', String(state.hidden.size === 0));
+}
+
 function setHidden(hidden) {
   state.hidden = new Set(hidden);
+  state.hiddenChoice = new Set(hidden);
   for (const box of $('legend-relations').querySelectorAll('input')) box.checked = !state.hidden.has(box.value);
   view.setHidden(state.hidden);
+  showRelationChoice();
   writeUrl();
   showDetails();
   if (state.view === 'table') buildTable();
@@ -458,7 +497,10 @@ function buildTable() {
   const body = $('table-body');
   const rows = [...doc.nodes].sort((a, b) => a.layer - b.layer || a.x - b.x);
   const shownEdges = doc.edges.filter((e) => !state.hidden.has(e.relation));
-  $('table-caption').textContent = t('caption', doc.nodes.length, shownEdges.length, doc.as_of);
+  $('table-caption').textContent =
+    shownEdges.length === doc.edges.length
+      ? t('caption', doc.nodes.length, shownEdges.length, doc.as_of)
+      : t('captionShown', doc.nodes.length, shownEdges.length, doc.edges.length, doc.as_of);
   const fragment = document.createDocumentFragment();
   for (const node of rows) {
     const row = document.createElement('tr');
@@ -510,6 +552,7 @@ function setLang(lang) {
   applyTexts();
   view.setLang(lang);
   buildLegend();
+  showRelationChoice();
   showDetails();
   showChain();
   runTrace();
@@ -642,14 +685,18 @@ function wire() {
   $('zoom-in').addEventListener('click', () => view.zoomBy(1.25));
   $('zoom-out').addEventListener('click', () => view.zoomBy(0.8));
   $('zoom-fit').addEventListener('click', () => view.fit());
+  $('zoom-whole').addEventListener('click', () => view.fitWhole());
+  $('legend-toggle').addEventListener('click', () => {
+    $('chart-view').dataset.legend = legendShown() ? 'closed' : 'open';
+    showLegendState();
+  });
+  NARROW_LEGEND.addEventListener('change', showLegendState);
   $('legend-relations').addEventListener('change', () => {
     const hidden = [...$('legend-relations').querySelectorAll('input')].filter((b) => !b.checked).map((b) => b.value);
     setHidden(hidden);
   });
   $('relations-all').addEventListener('click', () => setHidden([]));
-  $('relations-ranking').addEventListener('click', () =>
-    setHidden(Object.entries(doc.relations).filter(([, s]) => !s.ranks).map(([r]) => r)),
-  );
+  $('relations-ranking').addEventListener('click', () => setHidden(defaultHidden()));
   $('details-close').addEventListener('click', () => {
     state.node = null;
     state.chain = false;
@@ -720,14 +767,16 @@ async function start() {
   if (state.node && !index.byId.has(state.node)) state.node = null;
   view.setGraph(doc);
   view.lang = state.lang;
+  state.hidden = new Set(state.hiddenChoice ?? defaultHidden());
   view.setHidden(state.hidden);
   $('as-of-box').dataset.shown = String(Boolean(doc.dated));
   $('as-of').value = doc.as_of || '';
   if (doc.dates.first) $('as-of').min = doc.dates.first;
   applyTexts();
   buildLegend();
+  showRelationChoice();
   setView(state.view);
-  view.fit({ start: true });
+  view.fit();
   view.draw();
   performance.measure('first-draw', { start: 0, end: performance.now() });
   $('status').textContent = '';
@@ -764,24 +813,36 @@ function wireMenu() {
   NARROW.addEventListener('change', () => setMenuOpen(false));
 }
 
-/** What covers the chart: the legend beside it on a wide screen, the bottom sheet of a
- * party's details or a trace on a narrow one (at most 55% of the screen, page.css; the
- * chart is centred before the sheet opens). */
+/** What covers the chart: only the bottom sheet of a party's details or a trace on a
+ * narrow screen (at most 55% of the screen, page.css; the chart is centred before the
+ * sheet opens). The legend and the chart's bar sit beside and above it. */
 function chartInsets() {
-  const legend = $('legend');
   const side = $('side');
-  const narrow = NARROW.matches;
-  const sheet = narrow && (state.node || state.from || state.to);
+  const sheet = NARROW.matches && (state.node || state.from || state.to);
   return {
-    left: legend.open && !narrow ? legend.offsetWidth + 10 : 0,
-    top: 40,
+    left: 0,
+    top: 0,
     right: 0,
     bottom: sheet ? (side.hidden ? 0.55 * window.innerHeight : side.offsetHeight) : 0,
   };
 }
 
+// --- the legend: open on wide screens and closed on narrow ones until the reader says
+// otherwise; page.css decides it (data-legend="auto"), so nothing moves once loaded.
+
+/** Below this width page.css starts the legend closed. */
+const NARROW_LEGEND = window.matchMedia('(max-width: 900px)');
+
+function legendShown() {
+  return getComputedStyle($('legend')).display !== 'none';
+}
+
+function showLegendState() {
+  $('legend-toggle').setAttribute('aria-expanded', String(legendShown()));
+}
+
 readUrl();
-$('legend').open = !NARROW.matches;
+showLegendState();
 view = new GraphView($('graph'), { onSelect: (id) => select(id, { centre: false }), insets: chartInsets });
 wireMenu();
 wire();
