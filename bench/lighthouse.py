@@ -9,10 +9,11 @@ performance score, first and largest contentful paint, total blocking time, cumu
 layout shift and speed index, and each as a ratio to the baseline's.
 
 The baseline is the GraphQL console at ``/graphql``, measured in the same run: a page of
-the same process sent the same way (same headers, the same compressed static files), with
-a stylesheet and a script as the page has, but which draws no graph. What the page costs
-over it is the graph: its scripts, ``/api/graph`` and drawing it. A blank page made for
-the benchmark would need a route the server does not have.
+the same process (same headers, its stylesheet and script sent as compressed static files
+as the page's are), which draws no graph; its HTML is sent uncompressed, the page's
+gzipped. What the page costs over it is the graph: its scripts, ``/api/graph`` and
+drawing it. A blank page made for the benchmark would need a route the server does not
+have.
 
 ``main(argv)`` returns the rows it prints, for ``bench/run``.
 """
