@@ -690,11 +690,23 @@ def schema(out: FilePath | None) -> None:
 
 def _document_text(document: str) -> str:
     """The GraphQL text DOCUMENT stands for: itself when inline (it has a ``{``), standard
-    input for ``-``, else the file it names."""
+    input for ``-``, else the file it names. An empty one is refused, saying where from."""
     if document == "-":
-        return sys.stdin.read()
-    if "{" in document:
+        if sys.stdin.isatty():
+            click.echo(
+                "Reading the GraphQL document from standard input; end it with Ctrl-D.", err=True
+            )
+        text, source = sys.stdin.read(), "standard input"
+    elif "{" in document:
         return document
+    else:
+        text, source = _document_file_text(document), f"the file {document!r}"
+    if not text.strip():
+        _fail(f"{source} holds no GraphQL document")
+    return text
+
+
+def _document_file_text(document: str) -> str:
     try:
         return FilePath(document).read_text(encoding="utf-8")
     except FileNotFoundError:
