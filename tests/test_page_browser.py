@@ -130,6 +130,8 @@ def test_the_page_draws_every_party_with_no_error(tab: Tab) -> None:
     tab.open()
     parties = health(tab.base)["parties"]
     assert parties > 0
+    # The first view shows names at a readable size, not every party; the whole graph does.
+    tab.button("Whole graph").click()
     expect(tab.page.locator("#graph .node")).to_have_count(parties)
     expect(tab.page.locator("#graph")).to_have_attribute("data-drawn-nodes", str(parties))
     expect(tab.page.locator("#dataset-title")).to_contain_text("WIPO")
@@ -199,9 +201,14 @@ def test_a_trace_highlights_the_paths_between_two_parties(tab: Tab) -> None:
     expect(tab.page.locator("#trace-to")).to_contain_text("Member States of WIPO")
     assert tab.params()["from"] == ["wipo-personnel"]
     assert tab.params()["to"] == ["wipo-member-states"]
+    # The chart shows the accountability lines first: the trace follows them.
+    expect(result).to_contain_text("over the relations shown")
 
-    # Over the accountability relations only, the same path; swapped, none.
-    tab.button("Accountability only").click()
+    # Over every relation, the same path; over the accountability lines again, swapped, none.
+    tab.button("All relations").click()
+    expect(result).to_contain_text("over every relation")
+    expect(result.locator("li")).to_have_count(1)
+    tab.button("Accountability lines").click()
     expect(result).to_contain_text("over the relations shown")
     expect(result.locator("li")).to_have_count(1)
     tab.button("Swap").click()
@@ -218,7 +225,8 @@ def test_a_shared_link_restores_the_view(tab: Tab, context: BrowserContext) -> N
     tab.find("sscs", "wipo-head-sscs")
     tab.button("Show chain").click()
     expect(tab.page.locator("#chain-result")).to_have_attribute("data-state", "ready")
-    tab.page.get_by_label("advises", exact=False).uncheck()
+    tab.button("All relations").click()
+    tab.page.locator("#legend-relations input[value=ADVISES]").uncheck()
     tab.page.locator("[data-lang=zh]").click()
     expect(tab.page.locator("html")).to_have_attribute("lang", "zh")
     link = tab.page.url
@@ -307,11 +315,12 @@ def test_the_side_panel_marks_names_that_are_not_the_documents(tab: Tab) -> None
 
 def test_relation_toggles_pan_and_zoom(tab: Tab) -> None:
     tab.open()
+    tab.button("All relations").click()
     expect(tab.page.locator("#graph .edge[data-relation=MEMBER_OF]")).not_to_have_count(0)
-    tab.page.get_by_label("member of", exact=False).uncheck()
+    tab.page.locator("#legend-relations input[value=MEMBER_OF]").uncheck()
     expect(tab.page.locator("#graph .edge[data-relation=MEMBER_OF]")).to_have_count(0)
     assert tab.params()["hide"] == ["MEMBER_OF"]
-    tab.button("All").click()
+    tab.button("All relations").click()
     expect(tab.page.locator("#graph .edge[data-relation=MEMBER_OF]")).not_to_have_count(0)
 
     viewport = tab.page.locator("#viewport")
@@ -327,7 +336,7 @@ def test_relation_toggles_pan_and_zoom(tab: Tab) -> None:
     tab.page.mouse.move(box["x"] + 500, box["y"] + 160, steps=5)
     tab.page.mouse.up()
     expect(viewport).not_to_have_attribute("transform", zoomed or "")
-    tab.button("Fit").click()
+    tab.button("Whole graph").click()
     expect(tab.page.locator("#graph .node")).to_have_count(health(tab.base)["parties"])
     tab.assert_nothing_went_wrong()
 
@@ -444,7 +453,7 @@ def test_a_graph_of_5000_parties_draws_and_stays_usable(
     expect(tab.node("p4321")).to_have_class(re.compile(r"\bhl\b"))
 
     # Zoomed out to the whole graph, every party is drawn (without its name).
-    tab.button("Fit").click()
+    tab.button("Whole graph").click()
     expect(graph).to_have_attribute("data-drawn-nodes", str(BIG_PARTIES))
     expect(graph).to_have_class(re.compile(r"\bfar\b"))
 
