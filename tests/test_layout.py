@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import itertools
 import json
+import math
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +16,7 @@ from starlette.testclient import TestClient
 
 from accountgraph.api.app import create_app
 from accountgraph.chart import (
+    CABLE_GAP,
     KIND_STYLES,
     RELATION_STYLES,
     edge_curves,
@@ -25,6 +27,8 @@ from accountgraph.dataset import load_dataset
 from accountgraph.layout import (
     LAYER_GAP,
     NODE_GAP,
+    NODE_HEIGHT,
+    NODE_WIDTH,
     RANKING,
     ROW_LIMIT,
     assign_layers,
@@ -219,17 +223,44 @@ def test_labels_wrap_to_their_boxes() -> None:
     assert cut[-1].endswith("…")
 
 
-def test_parallel_edges_bend_apart(wipo: Dataset) -> None:
+def test_the_edges_between_two_parties_run_as_one_cable(wipo: Dataset) -> None:
     placed = layout(wipo)
     curves = edge_curves(wipo.edges, placed.places)
     assert all(c is not None for c in curves)
-    pair = [
-        curves[i]
-        for i, e in enumerate(wipo.edges)
-        if {e.source, e.target} == {"wipo-head-sscs", "wipo-director-general"}
+    pair = {"wipo-head-sscs", "wipo-director-general"}
+    cable = [
+        (e, c) for e, c in zip(wipo.edges, curves, strict=True) if {e.source, e.target} == pair
     ]
-    assert len(pair) >= 3
-    assert len({c[2:4] for c in pair if c is not None}) == len(pair)
+    assert len(cable) == 4
+    controls = sorted(c[2:4] for _, c in cable if c is not None)
+    # Side by side, CABLE_GAP apart (measured across the line between the two parties).
+    dg, head = placed.places["wipo-director-general"], placed.places["wipo-head-sscs"]
+    dx, dy = head.x - dg.x, head.y - dg.y
+    length = math.hypot(dx, dy)
+    across = sorted((cx - dg.x) * -dy / length + (cy - dg.y) * dx / length for cx, cy in controls)
+    gaps = [b - a for a, b in itertools.pairwise(across)]
+    assert gaps == pytest.approx([CABLE_GAP] * 3, abs=0.15)  # curves are rounded to 0.1
+    # Each line starts on the border of the box it leaves and ends on the border of the
+    # box it points at, whichever way it points.
+    for line, curve in cable:
+        assert curve is not None
+        for (x, y), end in ((curve[0:2], line.source), (curve[4:6], line.target)):
+            place = placed.places[end]
+            on_side = abs(abs(x - place.x) - NODE_WIDTH / 2) <= 0.1
+            on_top = abs(abs(y - place.y) - NODE_HEIGHT / 2) <= 0.1
+            assert on_side or on_top, (line, curve)
+
+
+def test_a_lone_edge_runs_from_centre_to_centre(wipo: Dataset) -> None:
+    placed = layout(wipo)
+    curves = edge_curves(wipo.edges, placed.places)
+    for line, curve in zip(wipo.edges, curves, strict=True):
+        pair = {line.source, line.target}
+        if sum({e.source, e.target} == pair for e in wipo.edges) != 1:
+            continue
+        a, b = placed.places[line.source], placed.places[line.target]
+        assert curve is not None
+        assert curve[2] == round((a.x + b.x) / 2, 1)
 
 
 # --- the page's JSON ------------------------------------------------------------------

@@ -29,8 +29,9 @@ from accountgraph.layout import (
 )
 from accountgraph.model import Dataset, Edge, PartyKind, Relation
 
-PARALLEL_GAP = 18
-"""How far apart parallel edges between the same two parties bend."""
+CABLE_GAP = 5
+"""How far apart the edges between the same two parties run: one cable of side-by-side
+lines, each relation still its own line and arrow."""
 
 FONT_SIZE = 12
 LABEL_WIDTH_EM = 13.6
@@ -43,33 +44,39 @@ Curve = tuple[float, float, float, float, float, float]
 
 def edge_curves(edges: Sequence[Edge], places: Mapping[str, Place]) -> list[Curve | None]:
     """Where each edge is drawn, from box edge to box edge (``None`` when an end is not
-    placed). Edges between the same two parties bend apart; edges along a layer arch
-    upward, so they pass over the boxes between their ends. The page (page/graph.js)
-    draws them with the same rules."""
-    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
+    placed). The edges between the same two parties (either way) run side by side as one
+    cable, :data:`CABLE_GAP` apart; edges along a layer arch upward, so they pass over the
+    boxes between their ends. The page (page/geometry.js) draws them with the same rules."""
+    bundles: dict[tuple[str, str], list[int]] = defaultdict(list)
     for index, edge in enumerate(edges):
         if edge.source in places and edge.target in places:
-            groups[min(edge.source, edge.target), max(edge.source, edge.target)].append(index)
+            bundles[min(edge.source, edge.target), max(edge.source, edge.target)].append(index)
     curves: list[Curve | None] = [None] * len(edges)
-    for (first, second), indices in groups.items():
+    for (first, second), indices in bundles.items():
         a, b = places[first], places[second]
         for k, index in enumerate(indices):
-            offset = (k - (len(indices) - 1) / 2) * PARALLEL_GAP
-            edge = edges[index]
-            if first == second:
-                curves[index] = _loop(a, offset)
-                continue
-            dx, dy = b.x - a.x, b.y - a.y
-            length = (dx * dx + dy * dy) ** 0.5
-            cx = (a.x + b.x) / 2 - dy / length * offset
-            cy = (a.y + b.y) / 2 + dx / length * offset
-            if a.layer == b.layer and abs(dx) > NODE_GAP * 1.5:
-                cy -= 30 + abs(dx) * 0.08
-            source, target = places[edge.source], places[edge.target]
-            sx, sy = _clip(source, cx, cy)
-            ex, ey = _clip(target, cx, cy)
-            curves[index] = (sx, sy, cx, cy, ex, ey)
-    return [None if c is None else _rounded(c) for c in curves]
+            offset = (k - (len(indices) - 1) / 2) * CABLE_GAP
+            curves[index] = _cable_line(a, b, offset, reversed=edges[index].source != first)
+    return curves
+
+
+def _cable_line(a: Place, b: Place, offset: float, *, reversed: bool) -> Curve:
+    """One line of the cable from ``a`` to ``b``, ``offset`` to its side (from ``b`` when
+    ``reversed``)."""
+    if a is b:
+        return _rounded(_loop(a, offset))
+    dx, dy = b.x - a.x, b.y - a.y
+    length = (dx * dx + dy * dy) ** 0.5
+    nx, ny = -dy / length * offset, dx / length * offset
+    cy = (a.y + b.y) / 2
+    if a.layer == b.layer and abs(dx) > NODE_GAP * 1.5:
+        cy -= 30 + abs(dx) * 0.08
+    cx, cy = (a.x + b.x) / 2 + nx, cy + ny
+    start = _clip(a, a.x + nx, a.y + ny, cx, cy)
+    end = _clip(b, b.x + nx, b.y + ny, cx, cy)
+    if reversed:
+        start, end = end, start
+    return _rounded((*start, cx, cy, *end))
 
 
 def _rounded(curve: Curve) -> Curve:
@@ -83,15 +90,19 @@ def _loop(place: Place, offset: float) -> Curve:
     return (right, place.y - 10, right + reach, place.y, right, place.y + 10)
 
 
-def _clip(place: Place, toward_x: float, toward_y: float) -> tuple[float, float]:
-    """Where the line from the box's centre toward a point leaves the box."""
-    vx, vy = toward_x - place.x, toward_y - place.y
-    scales = [NODE_WIDTH / 2 / abs(vx)] if vx else []
-    scales += [NODE_HEIGHT / 2 / abs(vy)] if vy else []
-    if not scales:
-        return (place.x, place.y)
-    t = min(min(scales), 1.0)
-    return (place.x + vx * t, place.y + vy * t)
+def _clip(
+    place: Place, x: float, y: float, toward_x: float, toward_y: float
+) -> tuple[float, float]:
+    """Where the ray from (x, y) toward a point leaves the party's box (the point itself
+    when it is inside the box)."""
+    vx, vy = toward_x - x, toward_y - y
+    scales = [1.0]
+    if vx:
+        scales.append((place.x + (NODE_WIDTH / 2 if vx > 0 else -NODE_WIDTH / 2) - x) / vx)
+    if vy:
+        scales.append((place.y + (NODE_HEIGHT / 2 if vy > 0 else -NODE_HEIGHT / 2) - y) / vy)
+    t = max(min(scales), 0.0)
+    return (x + vx * t, y + vy * t)
 
 
 def _char_width(char: str) -> float:

@@ -2,7 +2,6 @@
 // an SVG file: labels wrapped to their boxes, edges bent from box to box, long edges cut
 // to the screen.
 
-const PARALLEL_GAP = 18;
 const LABEL_WIDTH_EM = 13.6;
 const LABEL_LINES = 3;
 
@@ -111,53 +110,83 @@ function unbreakableTokens(text) {
 
 // --- geometry -------------------------------------------------------------------------
 
-function clip(node, size, towardX, towardY) {
-  const vx = towardX - node.x;
-  const vy = towardY - node.y;
-  const scales = [];
-  if (vx) scales.push(size.width / 2 / Math.abs(vx));
-  if (vy) scales.push(size.height / 2 / Math.abs(vy));
-  if (!scales.length) return [node.x, node.y];
-  const t = Math.min(Math.min(...scales), 1);
-  return [node.x + vx * t, node.y + vy * t];
+/** Where the ray from (px, py) toward (towardX, towardY) leaves the box of ``node`` (the
+ * point toward, when that is inside the box). */
+function clip(node, size, px, py, towardX, towardY) {
+  const vx = towardX - px;
+  const vy = towardY - py;
+  const scales = [1];
+  if (vx) scales.push((node.x + (Math.sign(vx) * size.width) / 2 - px) / vx);
+  if (vy) scales.push((node.y + (Math.sign(vy) * size.height) / 2 - py) / vy);
+  const t = Math.max(Math.min(...scales), 0);
+  return [px + vx * t, py + vy * t];
 }
 
-/** Each edge's curve [sx, sy, cx, cy, ex, ey], as chart.edge_curves draws it. */
-export function edgeCurves(edges, nodesById, size, gap) {
-  const groups = new Map();
+/** How far apart the edges between the same two parties run: one cable of side-by-side
+ * lines, each relation still its own line and arrow (as chart.CABLE_GAP). */
+export const CABLE_GAP = 5;
+
+/** The pair of parties an edge joins, whichever way it points. */
+export function pairKey(from, to) {
+  return from < to ? `${from}|${to}` : `${to}|${from}`;
+}
+
+/** The edges shown between each pair of parties (either way), one bundle a pair, in the
+ * order of their first edge: { key, first, second, indices, curve } where ``curve`` is the
+ * bundle's centre line. Edges not ``shown`` (hidden relations) take no place in a bundle,
+ * so a bundle closes up when a relation is hidden. */
+export function edgeBundles(edges, nodesById, size, gap, shown = () => true) {
+  const bundles = new Map();
   edges.forEach((edge, index) => {
-    if (!nodesById.has(edge.from) || !nodesById.has(edge.to)) return;
-    const first = edge.from < edge.to ? edge.from : edge.to;
-    const second = edge.from < edge.to ? edge.to : edge.from;
-    const key = `${first}\u0000${second}`;
-    if (!groups.has(key)) groups.set(key, { first, second, indices: [] });
-    groups.get(key).indices.push(index);
+    if (!nodesById.has(edge.from) || !nodesById.has(edge.to) || !shown(edge)) return;
+    const key = pairKey(edge.from, edge.to);
+    if (!bundles.has(key)) {
+      const [first, second] = edge.from < edge.to ? [edge.from, edge.to] : [edge.to, edge.from];
+      bundles.set(key, { key, first, second, indices: [] });
+    }
+    bundles.get(key).indices.push(index);
   });
+  for (const bundle of bundles.values()) {
+    bundle.curve = cableLine(nodesById.get(bundle.first), nodesById.get(bundle.second), size, gap, 0, false);
+  }
+  return [...bundles.values()];
+}
+
+/** Each edge's curve [sx, sy, cx, cy, ex, ey], as chart.edge_curves draws it (``null``
+ * for an edge not shown): the edges of a bundle side by side, CABLE_GAP apart. */
+export function edgeCurves(edges, nodesById, size, gap, shown = () => true) {
   const curves = new Array(edges.length).fill(null);
-  for (const { first, second, indices } of groups.values()) {
+  for (const { first, second, indices } of edgeBundles(edges, nodesById, size, gap, shown)) {
     const a = nodesById.get(first);
     const b = nodesById.get(second);
     indices.forEach((index, k) => {
-      const offset = (k - (indices.length - 1) / 2) * PARALLEL_GAP;
-      if (first === second) {
-        const right = a.x + size.width / 2;
-        const reach = 60 + Math.abs(offset) * 2;
-        curves[index] = [right, a.y - 10, right + reach, a.y, right, a.y + 10];
-        return;
-      }
-      const dx = b.x - a.x;
-      const dy = b.y - a.y;
-      const length = Math.hypot(dx, dy);
-      const cx = (a.x + b.x) / 2 - (dy / length) * offset;
-      let cy = (a.y + b.y) / 2 + (dx / length) * offset;
-      if (a.layer === b.layer && Math.abs(dx) > gap * 1.5) cy -= 30 + Math.abs(dx) * 0.08;
-      const edge = edges[index];
-      const [sx, sy] = clip(nodesById.get(edge.from), size, cx, cy);
-      const [ex, ey] = clip(nodesById.get(edge.to), size, cx, cy);
-      curves[index] = [sx, sy, cx, cy, ex, ey].map((v) => Math.round(v * 10) / 10);
+      const offset = (k - (indices.length - 1) / 2) * CABLE_GAP;
+      curves[index] = cableLine(a, b, size, gap, offset, edges[index].from !== first);
     });
   }
   return curves;
+}
+
+/** One line of the cable from ``a`` to ``b`` (``a`` < ``b``), ``offset`` to its side; an
+ * edge along a layer arches over the boxes between its ends; from ``b`` when ``reversed``. */
+function cableLine(a, b, size, gap, offset, reversed) {
+  if (a === b) {
+    const right = a.x + size.width / 2;
+    const reach = 60 + Math.abs(offset) * 2;
+    return [right, a.y - 10, right + reach, a.y, right, a.y + 10];
+  }
+  const dx = b.x - a.x;
+  const dy = b.y - a.y;
+  const length = Math.hypot(dx, dy);
+  const nx = (-dy / length) * offset;
+  const ny = (dx / length) * offset;
+  let cy = (a.y + b.y) / 2;
+  if (a.layer === b.layer && Math.abs(dx) > gap * 1.5) cy -= 30 + Math.abs(dx) * 0.08;
+  const [cx, ccy] = [(a.x + b.x) / 2 + nx, cy + ny];
+  const start = clip(a, size, a.x + nx, a.y + ny, cx, ccy);
+  const end = clip(b, size, b.x + nx, b.y + ny, cx, ccy);
+  const [s, e] = reversed ? [end, start] : [start, end];
+  return [s[0], s[1], cx, ccy, e[0], e[1]].map((v) => Math.round(v * 10) / 10);
 }
 
 export function curvePath(curve) {

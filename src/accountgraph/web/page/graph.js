@@ -1,8 +1,11 @@
 // The organisation chart as SVG: pan and zoom, and drawing only what is in view.
 // Positions come from the server (GET /api/graph); edges are bent and labels wrapped by
-// geometry.js, with the same rules as accountgraph/chart.py.
+// geometry.js, with the same rules as accountgraph/chart.py: the edges between two parties
+// as one bundle, a cable of side-by-side lines. Parties are reached with Tab in reading
+// order and a party's bundles with the arrow keys; each says what it is in a tooltip.
 
-import { clippedPath, curvePath, edgeCurves, edgeKey, wrapLabel } from './geometry.js';
+import { clippedPath, curvePath, edgeBundles, edgeCurves, edgeKey, wrapLabel } from './geometry.js';
+import { ChartTooltip } from './tooltip.js';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const LABEL_SCALE = 0.32; // below this zoom, boxes are drawn without their names
@@ -43,6 +46,8 @@ export class GraphView {
     this.labelled = true;
     this.frame = 0;
     this.pointers = new Map();
+    this.tooltip = new ChartTooltip(this);
+    this.focusFrom = null; // the party whose bundles the arrow keys step through
     this.listen();
   }
 
@@ -53,11 +58,11 @@ export class GraphView {
     this.nodes = doc.nodes;
     this.nodesById = new Map(doc.nodes.map((node) => [node.id, node]));
     this.edges = doc.edges;
-    this.curves = edgeCurves(doc.edges, this.nodesById, this.size, doc.gaps.node);
-    this.boxes = this.curves.map((c) =>
-      c && [Math.min(c[0], c[2], c[4]), Math.min(c[1], c[3], c[5]), Math.max(c[0], c[2], c[4]), Math.max(c[1], c[3], c[5])],
-    );
     this.keys = doc.edges.map(edgeKey);
+    this.readingOrder = new Map(
+      [...doc.nodes].sort((a, b) => a.y - b.y || a.x - b.x).map((node, rank) => [node.id, rank]),
+    );
+    this.route();
     const rows = new Map();
     for (const node of doc.nodes) {
       if (!rows.has(node.y)) rows.set(node.y, []);
@@ -81,7 +86,29 @@ export class GraphView {
     this.clear();
   }
 
+  /** Bend the edges shown: the edges between two parties as one bundle (its lines side by
+   * side), so hiding a relation closes its bundles up. */
+  route() {
+    const shown = (edge) => !this.hidden.has(edge.relation);
+    const gap = this.doc.gaps.node;
+    this.curves = edgeCurves(this.edges, this.nodesById, this.size, gap, shown);
+    this.boxes = this.curves.map((c) => c && curveBox(c));
+    this.bundles = edgeBundles(this.edges, this.nodesById, this.size, gap, shown);
+    this.bundleIndex = new Map(this.bundles.map((bundle, index) => [bundle.key, index]));
+    this.bundleBoxes = this.bundles.map(({ indices, curve }) =>
+      indices.reduce((box, i) => {
+        const b = this.boxes[i];
+        return [Math.min(box[0], b[0]), Math.min(box[1], b[1]), Math.max(box[2], b[2]), Math.max(box[3], b[3])];
+      }, curveBox(curve)),
+    );
+  }
+
+  bundleByKey(key) {
+    return this.bundles[this.bundleIndex.get(key)];
+  }
+
   clear() {
+    this.tooltip.hide();
     this.edgeLayer.replaceChildren();
     this.nodeLayer.replaceChildren();
     this.drawnNodes.clear();
@@ -97,6 +124,12 @@ export class GraphView {
 
   setHidden(hidden) {
     this.hidden = new Set(hidden);
+    if (this.doc) {
+      this.route();
+      this.tooltip.hide();
+      this.edgeLayer.replaceChildren();
+      this.drawnEdges.clear();
+    }
     this.schedule();
   }
 
@@ -275,9 +308,7 @@ export class GraphView {
       for (; i < row.nodes.length && row.xs[i] - halfW <= x1; i += 1) wantNodes.add(row.nodes[i].id);
     }
     const wantEdges = new Set();
-    this.edges.forEach((edge, index) => {
-      const box = this.boxes[index];
-      if (!box || this.hidden.has(edge.relation)) return;
+    this.bundleBoxes.forEach((box, index) => {
       if (box[2] < x0 || box[0] > x1 || box[3] < y0 || box[1] > y1) return;
       wantEdges.add(index);
     });
@@ -312,13 +343,57 @@ export class GraphView {
         newNodes.push(element);
       }
     }
-    this.nodeLayer.append(...newNodes);
+    this.insertInReadingOrder(newNodes);
     this.svg.dataset.drawnNodes = String(this.drawnNodes.size);
-    this.svg.dataset.drawnEdges = String(this.drawnEdges.size);
+    let lines = 0;
+    for (const index of this.drawnEdges.keys()) lines += this.bundles[index].indices.length;
+    this.svg.dataset.drawnEdges = String(lines);
+    this.svg.dataset.drawnBundles = String(this.drawnEdges.size);
     this.svg.classList.toggle('far', !labelled);
   }
 
+  /** New parties go among those drawn in reading order (top row first, left to right), the
+   * order Tab follows; those drawn stay where they are, so focus stays on them. */
+  insertInReadingOrder(elements) {
+    const rank = (element) => this.readingOrder.get(element.dataset.id) ?? 0;
+    const drawn = [...this.nodeLayer.children];
+    let at = 0;
+    for (const element of elements.sort((a, b) => rank(a) - rank(b))) {
+      while (at < drawn.length && rank(drawn[at]) < rank(element)) at += 1;
+      this.nodeLayer.insertBefore(element, drawn[at] ?? null);
+    }
+  }
+
+  /** A bundle: the lines of the edges shown between two parties, and a wide unseen line
+   * along them to point at; focusable (from a party, with the arrow keys). */
   edgeElement(index) {
+    const bundle = this.bundles[index];
+    const group = svgElement('g', {
+      class: 'bundle',
+      'data-pair': bundle.key,
+      tabindex: -1,
+      role: 'img',
+      'aria-label': this.tooltip.bundleLabel(bundle),
+      'aria-describedby': this.tooltip.id,
+    });
+    group.append(
+      svgElement('path', {
+        class: 'bundle-hit',
+        d: curvePath(bundle.curve),
+        fill: 'none',
+        stroke: 'transparent',
+        'stroke-width': 14,
+        'vector-effect': 'non-scaling-stroke',
+        'pointer-events': 'stroke',
+      }),
+      ...bundle.indices.map((i) => this.lineElement(i)),
+    );
+    this.paintEdge(group, index);
+    return group;
+  }
+
+  /** One edge's line, styled by its relation. */
+  lineElement(index) {
     const edge = this.edges[index];
     const style = this.doc.relations[edge.relation];
     const element = svgElement('path', {
@@ -331,12 +406,16 @@ export class GraphView {
       'data-key': this.keys[index],
       'data-relation': edge.relation,
     });
-    this.paintEdge(element, index);
     return element;
   }
 
+  /** Cut a bundle's lines much longer than the view to the view. */
+  fitEdge(group, index, rect, reach) {
+    this.bundles[index].indices.forEach((edgeIndex, k) => this.fitLine(group.children[k + 1], edgeIndex, rect, reach));
+  }
+
   /** Cut an edge much longer than the view to the view; restore it when it fits. */
-  fitEdge(element, index, rect, reach) {
+  fitLine(element, index, rect, reach) {
     const box = this.boxes[index];
     const long = box[2] - box[0] > 3 * reach || box[3] - box[1] > 3 * reach;
     if (!long && !element.dataset.cut) return;
@@ -357,8 +436,8 @@ export class GraphView {
     else delete element.dataset.cut;
   }
 
-  paintEdge(element, index) {
-    element.classList.toggle('hl', this.highlight.edges.has(this.keys[index]));
+  paintEdge(group) {
+    for (const line of group.querySelectorAll('.edge')) line.classList.toggle('hl', this.highlight.edges.has(line.dataset.key));
   }
 
   nodeElement(node) {
@@ -367,6 +446,10 @@ export class GraphView {
       class: `node kind-${node.kind}`,
       transform: `translate(${node.x},${node.y})`,
       'data-id': node.id,
+      tabindex: 0,
+      role: 'button',
+      'aria-label': this.nameOf(node),
+      'aria-describedby': this.tooltip.id,
     });
     group.append(
       svgElement('path', {
@@ -382,10 +465,19 @@ export class GraphView {
       const lines = this.label(node);
       const text = svgElement('text', { 'text-anchor': 'middle', lang: this.lang });
       const first = -(lines.length - 1) * 7 + 4;
+      // Lines broken at a space keep it between them, so the text reads as the name (its
+      // accessible name) and not as words run together.
+      const name = this.nameOf(node);
+      let at = 0;
       lines.forEach((line, i) => {
+        if (i && /\s/u.test(name[at] ?? '')) {
+          text.append(' ');
+          at += 1;
+        }
         const span = svgElement('tspan', { x: 0, y: first + 14 * i });
         span.textContent = line;
         text.append(span);
+        at += line.length;
       });
       group.append(text);
     }
@@ -434,6 +526,7 @@ export class GraphView {
         this.press.moved = true;
         svg.setPointerCapture(event.pointerId);
         svg.classList.add('panning');
+        this.tooltip.hide();
       }
       if (this.press.moved) this.panBy(event.clientX - last.x, event.clientY - last.y);
     });
@@ -461,7 +554,35 @@ export class GraphView {
       const rect = svg.getBoundingClientRect();
       this.zoomBy(1.6, event.clientX - rect.left, event.clientY - rect.top);
     });
+    svg.addEventListener('pointerover', (event) => {
+      if (event.pointerType === 'touch' || this.press?.moved) return;
+      const item = event.target.closest?.('.node, .bundle');
+      // Moving within a party or bundle is no new hover (one dismissed with Escape stays so).
+      if (item && !item.contains(event.relatedTarget)) this.tooltip.show(item, item.classList.contains('node') ? item.getBoundingClientRect() : pointerBox(event), 'hover');
+    });
+    svg.addEventListener('pointerout', (event) => {
+      const item = event.target.closest?.('.node, .bundle');
+      if (item && !item.contains(event.relatedTarget)) this.tooltip.hideSoon('hover');
+    });
+    svg.addEventListener('focusin', (event) => {
+      const item = event.target.closest?.('.node, .bundle');
+      if (!item) return;
+      // Focus may scroll the chart's box; the view pans instead, to what has focus.
+      svg.parentElement.scrollTop = 0;
+      svg.parentElement.scrollLeft = 0;
+      if (item.classList.contains('node')) {
+        this.focusFrom = item.dataset.id;
+        this.bringIntoView(this.nodesById.get(item.dataset.id));
+      }
+      if (item.matches(':focus-visible')) this.tooltip.show(item, this.anchorOf(item), 'focus');
+    });
+    svg.addEventListener('focusout', () => this.tooltip.hideSoon('focus'));
     svg.addEventListener('keydown', (event) => {
+      const item = event.target.closest?.('.node, .bundle');
+      if (item && !event.ctrlKey && !event.metaKey && !event.altKey && this.itemKey(event.key, item)) {
+        event.preventDefault();
+        return;
+      }
       const step = 60;
       const keys = {
         ArrowLeft: () => this.panBy(step, 0),
@@ -489,6 +610,88 @@ export class GraphView {
     }).observe(svg);
   }
 
+  /** Keys on a focused party or bundle: Enter or Space chooses a party; the arrow keys step
+   * through the bundles of the party last focused, clockwise from the top (Right, Down)
+   * or back (Left, Up); Escape on a bundle goes back to its party. */
+  itemKey(key, item) {
+    const party = item.classList.contains('node') ? item.dataset.id : this.focusFrom;
+    if ((key === 'Enter' || key === ' ') && item.classList.contains('node')) {
+      this.onSelect(party);
+      return true;
+    }
+    if (key === 'Escape' && item.classList.contains('bundle')) {
+      const node = this.drawnNodes.get(party);
+      node?.focus({ preventScroll: true });
+      return Boolean(node);
+    }
+    const steps = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 };
+    if (!(key in steps)) return false;
+    const around = this.bundlesAround(party);
+    if (!around.length) return true;
+    const at = item.classList.contains('bundle') ? around.indexOf(this.bundleIndex.get(item.dataset.pair)) : -1;
+    const next = at < 0 ? (steps[key] > 0 ? 0 : around.length - 1) : (at + steps[key] + around.length) % around.length;
+    this.focusBundle(around[next], party);
+    return true;
+  }
+
+  /** The bundles a party is an end of, clockwise by where the other end is, from the top. */
+  bundlesAround(id) {
+    const node = this.nodesById.get(id);
+    if (!node) return [];
+    const angle = (index) => {
+      const { first, second } = this.bundles[index];
+      const other = this.nodesById.get(first === id ? second : first);
+      return (Math.atan2(other.y - node.y, other.x - node.x) + Math.PI * 2.5) % (Math.PI * 2);
+    };
+    const around = [];
+    this.bundles.forEach((bundle, index) => {
+      if (bundle.first === id || bundle.second === id) around.push(index);
+    });
+    return around.map((index) => [angle(index), index]).sort((a, b) => a[0] - b[0]).map(([, index]) => index);
+  }
+
+  focusBundle(index, from) {
+    const bundle = this.bundles[index];
+    const [sx, sy, cx, cy, ex, ey] = bundle.curve;
+    this.bringIntoView({ x: (sx + 2 * cx + ex) / 4, y: (sy + 2 * cy + ey) / 4 });
+    if (this.frame) {
+      cancelAnimationFrame(this.frame);
+      this.frame = 0;
+    }
+    this.draw();
+    this.focusFrom = from;
+    this.drawnEdges.get(index)?.focus({ preventScroll: true });
+  }
+
+  /** Pan, keeping the zoom, so a point of the graph is in the part of the chart nothing
+   * covers, when it is not. */
+  bringIntoView(point) {
+    if (!point) return;
+    const { x, y, k } = this.transform;
+    const inset = this.insets();
+    const margin = 40;
+    const px = x + point.x * k;
+    const py = y + point.y * k;
+    const [left, top] = [inset.left + margin, inset.top + margin];
+    const [right, bottom] = [this.width - inset.right - margin, this.height - inset.bottom - margin];
+    if (px >= left && px <= right && py >= top && py <= bottom) return;
+    const cx = inset.left + Math.max(this.width - inset.left - inset.right, 100) / 2;
+    const cy = inset.top + Math.max(this.height - inset.top - inset.bottom, 100) / 2;
+    this.setTransform(cx - point.x * k, cy - point.y * k, k);
+  }
+
+  /** The screen box a tooltip keeps clear of: a party's box, or the middle of a bundle. */
+  anchorOf(item) {
+    if (item.classList.contains('node')) return item.getBoundingClientRect();
+    const bundle = this.bundleByKey(item.dataset.pair);
+    const [sx, sy, cx, cy, ex, ey] = bundle.curve;
+    const { x, y, k } = this.transform;
+    const rect = this.svg.getBoundingClientRect();
+    const mx = rect.left + x + ((sx + 2 * cx + ex) / 4) * k;
+    const my = rect.top + y + ((sy + 2 * cy + ey) / 4) * k;
+    return new DOMRect(mx - 12, my - 12, 24, 24);
+  }
+
   pinchState() {
     const [a, b] = [...this.pointers.values()];
     const rect = this.svg.getBoundingClientRect();
@@ -498,6 +701,15 @@ export class GraphView {
       y: (a.y + b.y) / 2 - rect.top,
     };
   }
+}
+
+function curveBox(c) {
+  return [Math.min(c[0], c[2], c[4]), Math.min(c[1], c[3], c[5]), Math.max(c[0], c[2], c[4]), Math.max(c[1], c[3], c[5])];
+}
+
+/** The screen box around the pointer that a tooltip keeps clear of. */
+function pointerBox(event) {
+  return new DOMRect(event.clientX - 12, event.clientY - 12, 24, 24);
 }
 
 function lowerBound(values, target) {
