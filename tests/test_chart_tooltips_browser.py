@@ -4,7 +4,8 @@ a relation is hidden; and the tooltips of parties and bundles, on hover and on k
 focus, with the clauses' words fetched from the API once.
 
 Debian's Chromium driven by Playwright against the real ``accountgraph serve`` on the
-shipped dataset, every page held to ``Content-Security-Policy: default-src 'self'``.
+shipped dataset, every page held to ``Content-Security-Policy: default-src 'self'`` (but
+where axe-core is injected, as in test_accessibility_browser).
 Needs ``/usr/bin/chromium`` and the ``playwright`` package; never ``playwright install``.
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx2 as httpx
@@ -107,7 +109,7 @@ class Tab(WatchedTab):
 
 @pytest.fixture
 def context(browser: Browser) -> Iterator[BrowserContext]:
-    fresh = browser.new_context(viewport={"width": 1440, "height": 900})
+    fresh = browser.new_context(viewport={"width": 1440, "height": 900}, accept_downloads=True)
     try:
         yield fresh
     finally:
@@ -213,6 +215,35 @@ def test_the_page_bends_edges_as_the_server_exports_do(tab: Tab) -> None:
         assert page_curve is not None
         assert file_curve is not None
         assert page_curve == pytest.approx(list(file_curve), abs=0.11)  # both round to 0.1
+
+
+def test_the_pages_svg_draws_the_cables_as_the_page_shows_them(tab: Tab) -> None:
+    tab.open(ALL_RELATIONS)
+    tab.page.locator('#legend-relations input[value="ADVISES"]').uncheck()
+    expect(tab.bundle(PAIR).locator(".edge")).to_have_count(3)
+    drawn = {line["relation"]: line["curve"] for line in tab.lines(PAIR)}
+    with tab.page.expect_download() as download:
+        tab.page.get_by_role("button", name="SVG", exact=True).click()
+    svg = Path(download.value.path()).read_text(encoding="utf-8")
+    exported = re.findall(r'<path d="([^"]+)"[^>]*><title>([^<]+)</title>', svg)
+    lines = {
+        title: [float(v) for v in re.findall(r"-?[\d.]+", d)]
+        for d, title in exported
+        if "Head, Safety and Security" in title and "Director General of WIPO" in title
+    }
+    assert len(lines) == 3
+    assert not any(title.startswith("advises") for title in lines)
+    head, dg = "Head, Safety and Security Coordination Service", "Director General of WIPO"
+    assert f"accountable to: {head} → {dg} (III.A.1)" in lines
+    assert f"delegates to [security]: {dg} → {head} (III.A.1, III.C)" in lines
+    # The same curves as on the page, moved by the picture's margin.
+    page_curves = sorted(drawn.values())
+    file_curves = sorted(lines.values())
+    shift = (file_curves[0][0] - page_curves[0][0], file_curves[0][1] - page_curves[0][1])
+    for on_page, in_file in zip(page_curves, file_curves, strict=True):
+        moved = [v + shift[i % 2] for i, v in enumerate(on_page)]
+        assert in_file == pytest.approx(moved, abs=0.2)
+    tab.assert_nothing_went_wrong()
 
 
 # --- tooltips -------------------------------------------------------------------------
@@ -366,3 +397,38 @@ def test_a_tap_chooses_a_party_and_shows_no_tooltip(browser: Browser, base_url: 
         tab.assert_nothing_went_wrong()
     finally:
         phone.close()
+
+
+def test_in_chinese_the_tooltip_quotes_the_documents_own_words(tab: Tab) -> None:
+    tab.open(f"{ALL_RELATIONS}&lang=zh")
+    labels = graph(tab.base)["relations"]
+    tab.hover_bundle(PAIR)
+    tip = tab.tooltip
+    expect(tip).to_have_attribute("data-state", "ready")
+    for relation in PAIR_RELATIONS:
+        expect(tip).to_contain_text(labels[relation]["label"]["zh"])
+    expect(tip).to_contain_text("总干事可以把权力下放给其他人")
+    expect(tip).to_contain_text("范围：security")
+    tab.assert_nothing_went_wrong()
+
+
+def test_axe_finds_nothing_while_a_tooltip_shows(browser: Browser, base_url: str) -> None:
+    # Skips, as that module does, when axe-core is not installed.
+    from tests.test_accessibility_browser import DESKTOP, assert_axe_finds_nothing, new_context
+
+    # axe-core is injected as a script of the page's own: the test's CSP would refuse it.
+    context = new_context(browser, DESKTOP)
+    try:
+        tab = Tab(context, base_url, TIMEOUT_MS)
+        tab.open(ALL_RELATIONS)
+        tab.hover_bundle(PAIR)
+        expect(tab.tooltip).to_have_attribute("data-state", "ready")
+        assert_axe_finds_nothing(tab.page)
+        tab.page.mouse.move(5, 400)
+        tab.page.locator("#graph").focus()
+        tab.page.keyboard.press("Tab")
+        expect(tab.tooltip).to_be_visible()
+        assert_axe_finds_nothing(tab.page)
+        tab.assert_nothing_went_wrong()
+    finally:
+        context.close()

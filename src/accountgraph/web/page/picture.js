@@ -45,9 +45,19 @@ function scene(view, title) {
   const width = Math.ceil(b.width + 3 * MARGIN + LEGEND_WIDTH);
   const height = Math.ceil(HEADER + 2 * MARGIN + Math.max(b.height, legendHeight));
   return {
-    doc, lang, title, highlighting, edges, nodes, kinds, relations, width, height,
+    doc, lang, title, highlighting, edges, nodes, kinds, relations, width, height, byId: view.nodesById,
     dx: MARGIN - b.x, dy: HEADER + MARGIN - b.y, legendX: b.width + 2 * MARGIN, legendY: HEADER + MARGIN,
   };
+}
+
+/** What an edge is, as a viewer's tooltip says it: relation, parties, clauses. */
+function edgeTitle(s, edge, style) {
+  const name = (id) => {
+    const node = s.byId.get(id);
+    return node ? node.name[s.lang] || node.name.en || id : id;
+  };
+  const scope = edge.scope ? ` [${edge.scope}]` : '';
+  return `${style.label[s.lang] ?? edge.relation}${scope}: ${name(edge.from)} → ${name(edge.to)} (${edge.sections.join(', ')})`;
 }
 
 function faded(s, lit) {
@@ -77,7 +87,7 @@ export function chartSvg(view, title) {
     const dash = style.dash ? ` stroke-dasharray="${style.dash}"` : '';
     const width = lit ? style.width + 1.6 : style.width;
     out.push(
-      `<path d="${curvePath(curve)}" stroke="${style.colour}" stroke-width="${width}"${dash} opacity="${faded(s, lit)}" marker-end="url(#arrow-${edge.relation})"/>`,
+      `<path d="${curvePath(curve)}" stroke="${style.colour}" stroke-width="${width}"${dash} opacity="${faded(s, lit)}" marker-end="url(#arrow-${edge.relation})"><title>${escapeXml(edgeTitle(s, edge, style))}</title></path>`,
     );
   }
   out.push('</g>');

@@ -106,7 +106,7 @@ export const TEXTS = {
     draftAboutIt: 'Draft:', draftRetireEdge: 'Retire one of its edges…', draftAddEdge: 'Add an edge from it…',
     draftRetireParty: 'Retire it…', draftAppoint: 'Appoint or replace its holder…',
     // the chart's tooltip
-    tipEdgesShown: 'Edges shown', tipScope: 'scope', tipLoading: 'Loading the clause…',
+    tipEdgesShown: 'Edges shown', tipScope: (scope) => `scope: ${scope}`, tipLoading: 'Loading the clause…',
     tipNoText: 'No words for this clause in the document.', tipAsAbove: '(quoted above)',
     tipFailed: 'The clause’s words could not be loaded.',
   },
@@ -208,7 +208,7 @@ export const TEXTS = {
     draftAboutIt: '起草：', draftRetireEdge: '终止它的一条关系…', draftAddEdge: '从它添加关系…',
     draftRetireParty: '终止它…', draftAppoint: '任命或更换其承担者…',
     // the chart's tooltip
-    tipEdgesShown: '显示的关系', tipScope: '范围', tipLoading: '正在加载条款…',
+    tipEdgesShown: '显示的关系', tipScope: (scope) => `范围：${scope}`, tipLoading: '正在加载条款…',
     tipNoText: '文件中没有此条款的文字。', tipAsAbove: '（见上文）',
     tipFailed: '未能加载条款文字。',
   },

@@ -173,7 +173,7 @@ export class ChartTooltip {
         ' ',
         element('span', { class: 'tip-way' }, `${this.nameOf(edge.from)} → ${this.nameOf(edge.to)}`),
       );
-      if (edge.scope) item.append(element('span', { class: 'tip-scope' }, ` · ${t.tipScope}: ${edge.scope}`));
+      if (edge.scope) item.append(element('span', { class: 'tip-scope' }, ` · ${t.tipScope(edge.scope)}`));
       const sources = words?.get(edgeKey(edge));
       const clauses = element('ul', { class: 'tip-clauses' });
       for (const section of edge.sections) {
