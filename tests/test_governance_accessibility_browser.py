@@ -36,7 +36,14 @@ from tests.test_accessibility_browser import (
 
 require_browser()
 
-from playwright.sync_api import Browser, BrowserContext, Locator, expect  # noqa: E402
+from playwright.sync_api import (  # noqa: E402
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Locator,
+    Response,
+    expect,
+)
 
 TIMEOUT_MS = 30_000
 PEOPLE = {"alice": Role.EDITOR, "bob": Role.APPROVER}
@@ -47,6 +54,7 @@ DRAFTING_ACTS = [
     "Retire a party",
 ]
 FROM = "wipo-head-sscs"
+UNKNOWN_TOKEN = "agt_" + "x" * 43
 
 
 @dataclass(frozen=True)
@@ -92,6 +100,14 @@ new PerformanceObserver((list) => {
 """
 
 
+# Live regions that hold a control: a screen reader would read the whole form or change set
+# out again at every change in it. A live region holds a message, nothing to operate.
+LIVE_REGIONS_WITH_CONTROLS = """() => [...document.querySelectorAll(
+    '[aria-live]:not([aria-live=off]), [role=status], [role=alert], [role=log]')]
+  .filter((region) => region.querySelector('button, input, select, textarea, a[href], [tabindex]'))
+  .map((region) => region.id || region.tagName.toLowerCase())"""
+
+
 class Tab(WatchedTab):
     """A tab on the governed page that records what axe-core finds in each state."""
 
@@ -109,8 +125,11 @@ class Tab(WatchedTab):
         return self.page.get_by_role("button", name=name, exact=True)
 
     def audit(self, state: str) -> None:
-        """What axe-core finds in the page as it is now, recorded under ``state``."""
+        """What axe-core finds in the page as it is now, and any live region holding a
+        control, recorded under ``state``."""
         self.found += [f"{state}: {violation}" for violation in axe_violations(self.page)]
+        regions: list[str] = self.page.evaluate(LIVE_REGIONS_WITH_CONTROLS)
+        self.found += [f"{state}: the live region {region} holds controls" for region in regions]
 
     def sign_in(self, token: str, *, audit: bool = False) -> None:
         self.button("Sign in").click()
@@ -152,15 +171,30 @@ def test_axe_finds_nothing_as_an_editor_drafts_and_an_approver_decides(
         expect(editor.page.locator("#move-edge-list")).to_have_attribute("data-state", "ready")
         editor.audit("the form replacing a holder")
 
+        editor.button("Retire an edge").click()
+        editor.field("A party at either end").fill(FROM)
+        expect(editor.field("Edge").locator("option").first).not_to_have_attribute("value", "")
+        editor.audit("the form “Retire an edge”, a party's edges listed")
+
         editor.button("Add an edge").click()
         editor.field("From").fill(FROM)
         editor.field("Relation").select_option("LIAISES_WITH")
-        editor.field("To").fill("un-dss")
+        editor.field("To").fill("no-such-party")
         editor.field("Section").fill("III.C")
         editor.field("Clause (English)").fill("An invented clause.")
         editor.field("Reason").fill("A test of the page's accessibility.")
         editor.field("Basis: decision reference").fill("Test 1/2026")
         editor.button("Draft and propose").click()
+        # The field in the wrong is focused, marked invalid and described by the words.
+        refusal = "No party “no-such-party” in the graph: pick one from the list."
+        expect(editor.page.locator("#draft-error")).to_have_text(refusal)
+        expect(editor.field("To")).to_be_focused()
+        expect(editor.field("To")).to_have_accessible_description(refusal)
+        editor.audit("the form refused before sending")
+        editor.field("To").fill("un-dss")
+        editor.button("Draft and propose").click()
+        expect(editor.field("To")).to_have_count(0)
+        expect(editor.page.locator("#edge-to")).not_to_have_attribute("aria-invalid", "true")
         change_set = editor.page.locator("#change-set")
         expect(change_set).to_have_attribute("data-state", "ready")
         drafted = change_set.get_attribute("data-id")
@@ -177,8 +211,14 @@ def test_axe_finds_nothing_as_an_editor_drafts_and_an_approver_decides(
         expect(approver.button("Approve")).to_be_visible()
         approver.audit("a change set to decide")
         approver.button("Reject…").click()
-        expect(approver.page.get_by_role("dialog", name="Reject the change set")).to_be_visible()
+        dialog = approver.page.get_by_role("dialog", name="Reject the change set")
+        expect(dialog).to_be_visible()
         approver.audit("the reject dialog")
+        dialog.get_by_role("button", name="Reject", exact=True).click()
+        reason = dialog.get_by_label("Why is it rejected?", exact=True)
+        expect(reason).to_have_accessible_description("Say why it is rejected.")
+        expect(reason).to_have_attribute("aria-invalid", "true")
+        approver.audit("the reject dialog, no reason given")
         approver.button("Cancel").filter(visible=True).click()
         approver.button("Approve").click()
         expect(approver.page.locator("#decide-done")).to_contain_text("Approved and applied")
@@ -190,6 +230,10 @@ def test_axe_finds_nothing_as_an_editor_drafts_and_an_approver_decides(
         expect(history).to_have_attribute("data-state", "ready")
         expect(history.locator(f'li[data-change-set="{drafted}"]')).to_be_visible()
         approver.audit("a party's details with its history")
+        approver.button("中文").click()
+        expect(history).to_have_attribute("data-state", "ready")
+        expect(approver.page.locator("html")).to_have_attribute("lang", "zh")
+        approver.audit("a party's details with its history, in Chinese")
 
         found = editor.found + approver.found
         assert found == [], "\n".join(found)
@@ -248,4 +292,43 @@ def test_the_governed_page_does_not_move_as_it_loads_and_a_person_signs_in(
     signing_in = tab.page.evaluate("() => window.__allLayoutShifts") - before
     print(f"shift while signing in, input or not, at {size} size: {signing_in:.4f}")
     assert signing_in < MAX_LAYOUT_SHIFT
+    tab.assert_nothing_went_wrong()
+
+
+class RefusedTab(Tab):
+    """A tab whose sign-in the server refuses on purpose (401)."""
+
+    def _on_response(self, response: Response) -> None:
+        if response.status != 401:
+            super()._on_response(response)
+
+    def _on_console(self, message: ConsoleMessage) -> None:
+        if "status of 401" not in message.text:
+            super()._on_console(message)
+
+
+def test_axe_finds_nothing_when_a_token_is_refused(
+    desktop: BrowserContext, server: GovernedServer
+) -> None:
+    tab = RefusedTab(desktop, server.base)
+    tab.open()
+    tab.button("Sign in").click()
+    dialog = tab.page.get_by_role("dialog", name="Sign in")
+    token = dialog.get_by_label("Token", exact=True)
+    dialog.get_by_role("button", name="Sign in").click()
+    expect(token).to_have_accessible_description("Paste a token first.")
+    token.fill(UNKNOWN_TOKEN)
+    dialog.get_by_role("button", name="Sign in").click()
+    refusal = (
+        "The server refused the token (401 Unauthorized): the token is not known here. "
+        "You are signed out."
+    )
+    expect(dialog.get_by_role("alert")).to_have_text(refusal)
+    expect(token).to_have_accessible_description(refusal)
+    expect(token).to_have_attribute("aria-invalid", "true")
+    tab.audit("the sign-in dialog, the token refused")
+    dialog.get_by_role("button", name="Cancel").click()
+    tab.button("Sign in").click()
+    expect(token).not_to_have_attribute("aria-invalid", "true")
+    assert tab.found == [], "\n".join(tab.found)
     tab.assert_nothing_went_wrong()

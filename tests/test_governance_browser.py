@@ -334,7 +334,8 @@ def test_an_editor_drafts_two_acts_and_an_approver_approves_one_and_rejects_the_
 
     # The approver, in another browser context: approve one, reject the other.
     approver = new_tab(browser, server, tabs)
-    approver.open("?view=changes")
+    # All relations drawn: the chart checked below shows a serves-as and a technical link.
+    approver.open("?view=changes&relations=all")
     approver.sign_in(server.tokens["bob"])
     approver.signed_in_as("bob", "approver")
     expect(approver.pending(appointing)).to_be_visible()

@@ -28,14 +28,22 @@ export function setupAccount({ t }) {
     $('signed-in-role').textContent = who ? t(`role${who.role}`) : '';
   };
 
+  // The token field is described by the error under it (aria-describedby, page.html).
+  const refused = (words) => {
+    error.textContent = words;
+    input.setAttribute('aria-invalid', 'true');
+  };
+
   const close = () => {
     input.value = '';
     error.textContent = '';
+    input.removeAttribute('aria-invalid');
     if (dialog.open) dialog.close();
   };
 
   $('sign-in').addEventListener('click', () => {
     error.textContent = '';
+    input.removeAttribute('aria-invalid');
     input.value = '';
     dialog.showModal();
     input.focus();
@@ -50,7 +58,7 @@ export function setupAccount({ t }) {
     event.preventDefault();
     const token = input.value.trim();
     if (!token) {
-      error.textContent = t('emptyToken');
+      refused(t('emptyToken'));
       input.focus();
       return;
     }
@@ -65,7 +73,7 @@ export function setupAccount({ t }) {
       $('sign-out').focus();
     } catch (failure) {
       signOut();
-      error.textContent = failure.message;
+      refused(failure.message);
       input.select();
     } finally {
       $('sign-in-submit').disabled = false;

@@ -54,12 +54,14 @@ export function setupChanges({ words, lang, graphChanged, onShow }) {
   async function refresh() {
     const list = $('pending-list');
     list.dataset.state = 'loading';
+    list.setAttribute('aria-busy', 'true');
     let found;
     try {
       found = await pendingChangeSets(viewer()?.name ?? null);
     } catch (error) {
       list.replaceChildren(Object.assign(document.createElement('li'), { className: 'error', textContent: error.message }));
       list.dataset.state = 'error';
+      list.removeAttribute('aria-busy');
       return;
     }
     list.replaceChildren(
@@ -84,6 +86,7 @@ export function setupChanges({ words, lang, graphChanged, onShow }) {
     );
     if (!found.length) list.append(Object.assign(document.createElement('li'), { className: 'muted', textContent: t('noPending') }));
     list.dataset.state = 'ready';
+    list.removeAttribute('aria-busy');
   }
 
   function statusLine(change) {
@@ -214,6 +217,7 @@ export function setupChanges({ words, lang, graphChanged, onShow }) {
   const rejectDialog = $('reject-dialog');
   $('reject').addEventListener('click', () => {
     $('reject-reason').value = '';
+    $('reject-reason').removeAttribute('aria-invalid');
     $('reject-error').textContent = '';
     rejectDialog.showModal();
     $('reject-reason').focus();
@@ -226,7 +230,9 @@ export function setupChanges({ words, lang, graphChanged, onShow }) {
     event.preventDefault();
     const reason = $('reject-reason').value.trim();
     if (!reason) {
+      // The reason's field is described by these words (aria-describedby, page.html).
       $('reject-error').textContent = t('needRejectReason');
+      $('reject-reason').setAttribute('aria-invalid', 'true');
       $('reject-reason').focus();
       return;
     }

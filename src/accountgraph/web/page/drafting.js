@@ -165,7 +165,9 @@ export function setupDrafting({ graph, words, onDrafted, onShow }) {
     try {
       edges = await partyEdges(old, graph().doc.as_of);
     } catch (error) {
-      if (mine === moveRequest) list.replaceChildren(Object.assign(document.createElement('li'), { className: 'error', textContent: error.message }));
+      if (mine !== moveRequest) return;
+      list.replaceChildren(Object.assign(document.createElement('li'), { className: 'error', textContent: error.message }));
+      list.dataset.state = 'error';
       return;
     }
     if (mine !== moveRequest) return;
@@ -335,7 +337,19 @@ export function setupDrafting({ graph, words, onDrafted, onShow }) {
   }
 
   function clearInvalid() {
-    for (const field of form.querySelectorAll('[aria-invalid]')) field.removeAttribute('aria-invalid');
+    for (const field of form.querySelectorAll('[aria-invalid]')) {
+      field.removeAttribute('aria-invalid');
+      field.removeAttribute('aria-describedby');
+    }
+  }
+
+  /** The field a problem is about: marked invalid, described by the words under the form
+   * (read with the field when it takes focus), and focused. */
+  function markInvalid(id) {
+    const field = $(id);
+    field.setAttribute('aria-invalid', 'true');
+    field.setAttribute('aria-describedby', 'draft-error');
+    field.focus();
   }
 
   /** Open the form for ``act``; ``prefill`` names fields to fill in (by element id). */
@@ -409,8 +423,7 @@ export function setupDrafting({ graph, words, onDrafted, onShow }) {
     } catch (problem) {
       if (!(problem instanceof FormProblem)) throw problem;
       error.textContent = problem.message;
-      $(problem.field).setAttribute('aria-invalid', 'true');
-      $(problem.field).focus();
+      markInvalid(problem.field);
       return;
     }
     const submit = $('draft-submit');
