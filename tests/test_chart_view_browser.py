@@ -168,6 +168,20 @@ def test_the_first_view_and_fit_draw_names_readable_from_the_graphs_top(
         context.close()
 
 
+def test_in_chinese_the_first_view_starts_at_the_graphs_top_too(
+    browser: Browser, base_url: str
+) -> None:
+    # Chinese words make the control bar one row at 1280 px, not two: the chart grows as the
+    # page loads, and the first view still starts at its top.
+    context = browser.new_context(viewport=LAPTOPS[1])
+    try:
+        tab = open_page(context, base_url, "?lang=zh")
+        assert_readable_from_the_top(tab.page)
+        tab.assert_nothing_went_wrong()
+    finally:
+        context.close()
+
+
 # --- the relations shown ------------------------------------------------------------------
 
 

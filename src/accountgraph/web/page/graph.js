@@ -163,6 +163,7 @@ export class GraphView {
   setTransform(x, y, k) {
     this.transform = { x, y, k: Math.min(MAX_SCALE, Math.max(MIN_SCALE, k)) };
     this.viewport.setAttribute('transform', `translate(${x.toFixed(2)},${y.toFixed(2)}) scale(${this.transform.k.toFixed(5)})`);
+    this.framedSize = { width: this.width, height: this.height }; // the size it was set for
     this.schedule();
   }
 
@@ -188,14 +189,17 @@ export class GraphView {
       ids.add(edge.from);
       ids.add(edge.to);
     }
-    const nodes = [...ids].map((id) => this.nodesById.get(id)).filter(Boolean);
-    if (!nodes.length) return null;
+    // A loop, not Math.min(...): a graph of 100,000 parties is more than a call takes.
+    let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
+    for (const id of ids) {
+      const node = this.nodesById.get(id);
+      if (!node) continue;
+      [x0, y0] = [Math.min(x0, node.x), Math.min(y0, node.y)];
+      [x1, y1] = [Math.max(x1, node.x), Math.max(y1, node.y)];
+    }
+    if (x0 === Infinity) return null;
     const { width, height } = this.size;
-    const x0 = Math.min(...nodes.map((n) => n.x)) - width / 2;
-    const x1 = Math.max(...nodes.map((n) => n.x)) + width / 2;
-    const y0 = Math.min(...nodes.map((n) => n.y)) - height / 2;
-    const y1 = Math.max(...nodes.map((n) => n.y)) + height / 2;
-    return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
+    return { x: x0 - width / 2, y: y0 - height / 2, width: x1 - x0 + width, height: y1 - y0 + height };
   }
 
   /** The first view and "Fit": the whole graph when its names can be read at that size;
@@ -601,11 +605,10 @@ export class GraphView {
       }
     });
     // A resized chart (the side panel opening) keeps the same point at its centre.
-    let size = null;
+    // A view set before the chart grew or shrank (a fit after it allowed for it already).
     new ResizeObserver(() => {
-      const now = { width: this.width, height: this.height };
-      if (size && this.doc) this.panBy((now.width - size.width) / 2, (now.height - size.height) / 2);
-      size = now;
+      const before = this.framedSize;
+      if (before && this.doc) this.panBy((this.width - before.width) / 2, (this.height - before.height) / 2);
       this.schedule();
     }).observe(svg);
   }
