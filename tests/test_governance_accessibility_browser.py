@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import httpx2 as httpx
 import pytest
 
 from accountgraph.governance.roles import Role
@@ -57,6 +58,8 @@ DRAFTING_ACTS = [
 ]
 FROM = "wipo-head-sscs"
 UNKNOWN_TOKEN = "agt_" + "x" * 43
+APPROVE = "mutation ($id: ID!) { approveChangeSet(id: $id) { status } }"
+HTTP_TIMEOUT = 30.0
 
 
 @dataclass(frozen=True)
@@ -297,8 +300,23 @@ def test_the_change_sets_view_on_a_phone(phone: BrowserContext, server: Governed
     tab.page.locator("#change-set summary").tap()
     tab.audit("the change set drafted, its operations open")
     tab.fits_a_phone("the change set drafted, its operations open")
-    tab.button("Withdraw").tap()
-    expect(tab.page.locator("#decide-done")).to_have_text("Withdrawn.")
+    drafted = change_set.get_attribute("data-id")
+    assert drafted is not None
+
+    # Approved by another person; the party's history, in the bottom sheet.
+    approval = httpx.post(
+        f"{server.base}/graphql",
+        json={"query": APPROVE, "variables": {"id": drafted}},
+        headers={"Authorization": f"Bearer {server.tokens['bob']}"},
+        timeout=HTTP_TIMEOUT,
+    )
+    assert approval.json() == {"data": {"approveChangeSet": {"status": "APPLIED"}}}
+    tab.open(f"?node={FROM}")
+    history = tab.page.locator("#details-history")
+    expect(history).to_have_attribute("data-state", "ready")
+    expect(history.locator(f'li[data-change-set="{drafted}"]')).to_be_visible()
+    tab.audit("a party's details with its history")
+    tab.fits_a_phone("a party's details with its history")
     assert tab.found == [], "\n".join(tab.found)
     tab.assert_nothing_went_wrong()
 
