@@ -147,6 +147,18 @@ def assert_inside_window_and_clear_of(page: Page, box: FloatRect, x: float, y: f
     assert not over_pointer, (box, x, y)
 
 
+def apart(a: FloatRect | None, b: FloatRect | None) -> bool:
+    """Whether two boxes on the screen do not overlap."""
+    assert a is not None
+    assert b is not None
+    return (
+        a["x"] + a["width"] <= b["x"]
+        or b["x"] + b["width"] <= a["x"]
+        or a["y"] + a["height"] <= b["y"]
+        or b["y"] + b["height"] <= a["y"]
+    )
+
+
 # --- bundles --------------------------------------------------------------------------
 
 
@@ -315,16 +327,7 @@ def test_hovering_a_party_names_it_in_both_languages(tab: Tab) -> None:
     expect(tip).to_contain_text(DG)
     edges = sum(DG in (e["from"], e["to"]) for e in graph(tab.base)["edges"])
     expect(tip.locator(".tip-edge-count")).to_have_text(str(edges))
-    node_box, tip_box = party.bounding_box(), tip.bounding_box()
-    assert node_box is not None
-    assert tip_box is not None
-    overlap_x = min(node_box["x"] + node_box["width"], tip_box["x"] + tip_box["width"]) - max(
-        node_box["x"], tip_box["x"]
-    )
-    overlap_y = min(node_box["y"] + node_box["height"], tip_box["y"] + tip_box["height"]) - max(
-        node_box["y"], tip_box["y"]
-    )
-    assert overlap_x <= 0 or overlap_y <= 0, "the tooltip covers the party"
+    assert apart(party.bounding_box(), tip.bounding_box()), "the tooltip covers the party"
     tab.page.mouse.move(5, 400)
     expect(tip).to_be_hidden()
     tab.assert_nothing_went_wrong()
@@ -432,3 +435,26 @@ def test_axe_finds_nothing_while_a_tooltip_shows(browser: Browser, base_url: str
         tab.assert_nothing_went_wrong()
     finally:
         context.close()
+
+
+def test_a_focused_partys_tooltip_moves_with_it_and_a_hovered_one_goes(tab: Tab) -> None:
+    tab.open(ALL_RELATIONS)
+    party = tab.page.locator(f'#graph .node[data-id="{DG}"]')
+    tab.page.locator("#graph").focus()
+    tab.page.keyboard.press("Tab")
+    party.focus()
+    tip = tab.tooltip
+    expect(tip).to_contain_text("Director General of WIPO")
+    top = tip.evaluate("(tip) => tip.style.top")
+    tab.page.keyboard.press("+")  # zooms about the chart's centre: the party moves
+    expect(tip).not_to_have_css("top", top)
+    expect(tip).to_be_visible()
+    assert apart(party.bounding_box(), tip.bounding_box()), "the tooltip covers the party"
+
+    party.blur()
+    expect(tip).to_be_hidden()
+    tab.hover_bundle(PAIR)
+    expect(tip).to_be_visible()
+    tab.page.mouse.wheel(0, -300)
+    expect(tip).to_be_hidden()
+    tab.assert_nothing_went_wrong()

@@ -353,6 +353,7 @@ export class GraphView {
     for (const index of this.drawnEdges.keys()) lines += this.bundles[index].indices.length;
     this.svg.dataset.drawnEdges = String(lines);
     this.svg.dataset.drawnBundles = String(this.drawnEdges.size);
+    this.tooltip.follow();
     this.svg.classList.toggle('far', !labelled);
   }
 

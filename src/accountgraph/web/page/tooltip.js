@@ -83,7 +83,7 @@ export class ChartTooltip {
     const node = target.classList.contains('node');
     const id = node ? target.dataset.id : target.dataset.pair;
     if (this.shown?.target === target && this.shown.via === 'focus' && via === 'hover') return;
-    this.shown = { what: node ? 'node' : 'bundle', id, target, anchor, via };
+    this.shown = { what: node ? 'node' : 'bundle', id, target, anchor, via, transform: { ...this.view.transform } };
     this.render();
     if (!node) this.fetchClauses(id);
   }
@@ -94,6 +94,21 @@ export class ChartTooltip {
     if (!this.shown || (via && this.shown.via !== via)) return;
     window.clearTimeout(this.hideTimer);
     this.hideTimer = window.setTimeout(() => this.hide(), HIDE_DELAY_MS);
+  }
+
+  /** After the view panned or zoomed: a focus's tooltip moves with what it describes (and
+   * goes with it out of view); a hover's is hidden, the pointer being elsewhere on it now. */
+  follow() {
+    const shown = this.shown;
+    const { x, y, k } = this.view.transform;
+    if (!shown || (shown.transform.x === x && shown.transform.y === y && shown.transform.k === k)) return;
+    shown.transform = { x, y, k };
+    if (shown.via !== 'focus' || !shown.target.isConnected) {
+      this.hide();
+      return;
+    }
+    shown.anchor = this.view.anchorOf(shown.target);
+    this.place(shown.anchor);
   }
 
   keep() {
