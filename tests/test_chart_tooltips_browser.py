@@ -33,6 +33,7 @@ from playwright.sync_api import (  # noqa: E402
     FloatRect,
     Locator,
     Page,
+    Route,
     expect,
 )
 
@@ -312,6 +313,32 @@ def test_hovering_a_bundle_shows_its_relations_clauses_and_their_words(tab: Tab)
     tab.hover_bundle(PAIR)
     expect(tip).to_contain_text("reports to")
     expect(tip).not_to_contain_text("advises")
+    tab.assert_nothing_went_wrong()
+
+
+def test_the_tooltip_shows_at_once_and_the_clauses_words_when_they_come(tab: Tab) -> None:
+    held: list[Route] = []
+
+    def hold_clause_questions(route: Route) -> None:
+        if "sources" in (route.request.post_data or ""):
+            held.append(route)
+        else:
+            route.continue_()
+
+    tab.open(ALL_RELATIONS)
+    tab.page.route("**/graphql", hold_clause_questions)
+    tab.hover_bundle(PAIR)
+    tip = tab.tooltip
+    expect(tip).to_have_attribute("data-state", "loading")
+    expect(tip).to_contain_text("accountable to")
+    expect(tip).to_contain_text("III.C(a)")
+    expect(tip).to_contain_text("Loading the clause…")
+    expect(tip).not_to_contain_text("may delegate authority to others")
+    assert len(held) == 1
+    held[0].continue_()
+    expect(tip).to_have_attribute("data-state", "ready")
+    expect(tip).to_contain_text("may delegate authority to others")
+    expect(tip).not_to_contain_text("Loading the clause…")
     tab.assert_nothing_went_wrong()
 
 
