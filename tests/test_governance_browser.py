@@ -370,6 +370,9 @@ def test_an_editor_drafts_two_acts_and_an_approver_approves_one_and_rejects_the_
 
     # The chart shows the change applied, and not the one rejected.
     approver.button("Chart").click()
+    # Every relation over the whole graph: the role's new holder and the edge kept are drawn.
+    approver.button("All relations").click()
+    approver.button("Whole graph").click()
     expect(approver.node(NEW_HOLDER)).to_have_count(1)
     expect(approver.edge(f"{NEW_HOLDER}|SERVES_AS|{SC}|")).to_have_count(1)
     expect(approver.edge(RETIRED_EDGE)).to_have_count(1)
