@@ -399,3 +399,67 @@ def test_axe_finds_nothing_when_a_token_is_refused(
     expect(token).not_to_have_attribute("aria-invalid", "true")
     assert tab.found == [], "\n".join(tab.found)
     tab.assert_nothing_went_wrong()
+
+
+# --- where the focus goes ---------------------------------------------------------------
+
+DRAFT = """mutation ($input: ChangeSetInput!) { draftChangeSet(input: $input) { id } }"""
+
+
+def test_the_focus_never_falls_to_the_page_when_a_form_closes_or_a_button_goes(
+    desktop: BrowserContext, server: GovernedServer
+) -> None:
+    tab = Tab(desktop, server.base)
+    tab.open("?view=changes")
+    tab.sign_in(server.tokens["alice"])
+
+    # Cancelling the form: back to the button that opened it.
+    opener = tab.button("Add an edge")
+    opener.focus()
+    tab.page.keyboard.press("Enter")
+    expect(tab.page.locator("#draft-title")).to_be_focused()
+    tab.button("Cancel").filter(visible=True).click()
+    expect(tab.page.locator("#draft-form")).to_be_hidden()
+    expect(opener).to_be_focused()
+
+    # Opened from a party's panel: back to its button there; or, the panel closed since,
+    # to the act's button in the change sets view.
+    tab.open(f"?node={FROM}")
+    tab.sign_in(server.tokens["alice"])
+    from_panel = tab.button("Retire it…")
+    from_panel.click()
+    expect(tab.page.locator("#draft-title")).to_be_focused()
+    tab.button("Cancel").filter(visible=True).click()
+    expect(from_panel).to_be_focused()
+    from_panel.click()
+    tab.button("Close the details").click()
+    expect(from_panel).to_be_hidden()
+    tab.button("Cancel").filter(visible=True).click()
+    expect(tab.button("Retire a party")).to_be_focused()
+
+    # Propose and Withdraw hide themselves: the change set, as it now stands, takes the focus.
+    change_set = {
+        "title": "A draft to propose and withdraw",
+        "reason": "Set up by the test.",
+        "basis": {"decision": "Test 3/2026"},
+        "effective": "2024-01-01",
+        "operations": [{"retireParty": {"id": "wipo-personnel"}}],
+    }
+    drafted = httpx.post(
+        f"{server.base}/graphql",
+        json={"query": DRAFT, "variables": {"input": change_set}},
+        headers={"Authorization": f"Bearer {server.tokens['alice']}"},
+        timeout=HTTP_TIMEOUT,
+    ).json()["data"]["draftChangeSet"]["id"]
+    tab.button("Refresh").click()
+    tab.page.locator(f'#pending-list li[data-id="{drafted}"]').get_by_role("button").click()
+    article = tab.page.locator("#change-set")
+    expect(article).to_have_attribute("data-status", "DRAFT")
+    tab.button("Propose").click()
+    expect(tab.page.locator("#decide-done")).to_have_text("Proposed.")
+    expect(article).to_be_focused()
+    tab.button("Withdraw").click()
+    expect(tab.page.locator("#decide-done")).to_have_text("Withdrawn.")
+    expect(article).to_have_attribute("data-status", "WITHDRAWN")
+    expect(article).to_be_focused()
+    tab.assert_nothing_went_wrong()

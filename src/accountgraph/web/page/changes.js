@@ -211,8 +211,15 @@ export function setupChanges({ words, lang, graphChanged, onShow }) {
     const ok = await decide(approve, (r) => t('approved', r.logPosition));
     (ok ? $('change-set') : $('approve')).focus();
   });
-  $('propose').addEventListener('click', () => decide(propose, () => t('proposedNow')));
-  $('withdraw').addEventListener('click', () => decide(withdraw, () => t('withdrawn')));
+  // A decision hides the button pressed: the focus goes to the change set, as it stood.
+  $('propose').addEventListener('click', async () => {
+    const ok = await decide(propose, () => t('proposedNow'));
+    (ok ? $('change-set') : $('propose')).focus();
+  });
+  $('withdraw').addEventListener('click', async () => {
+    const ok = await decide(withdraw, () => t('withdrawn'));
+    (ok ? $('change-set') : $('withdraw')).focus();
+  });
 
   const rejectDialog = $('reject-dialog');
   $('reject').addEventListener('click', () => {

@@ -64,6 +64,7 @@ export function setupDrafting({ graph, words, onDrafted, onShow }) {
   let titleTouched = false;
   let moveCandidates = [];
   let moveRequest = 0;
+  let opener = null;
   const t = (...args) => words().t(...args);
 
   // --- options from the graph drawn ---------------------------------------------------
@@ -354,6 +355,7 @@ export function setupDrafting({ graph, words, onDrafted, onShow }) {
 
   /** Open the form for ``act``; ``prefill`` names fields to fill in (by element id). */
   function open(which, prefill = {}) {
+    opener = document.activeElement;
     act = null;
     onShow('draft');
     form.reset();
@@ -409,9 +411,14 @@ export function setupDrafting({ graph, words, onDrafted, onShow }) {
     if (event.target.name === 'holder-source') holderSource();
     suggestTitle();
   });
+  // Cancelling gives the focus back to the button that opened the form, or to the act's
+  // button in the change sets view when that one is gone from sight (the party's panel).
   $('draft-cancel').addEventListener('click', () => {
+    const which = act;
     close();
     onShow('nothing');
+    const back = opener instanceof HTMLButtonElement && opener.isConnected && opener.checkVisibility() ? opener : document.querySelector(`#draft-acts [data-act="${which}"]`);
+    back?.focus();
   });
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
