@@ -61,6 +61,9 @@ FROM = "wipo-head-sscs"
 UNKNOWN_TOKEN = "agt_" + "x" * 43
 APPROVE = "mutation ($id: ID!) { approveChangeSet(id: $id) { status } }"
 HTTP_TIMEOUT = 30.0
+MIN_TEXT_PX = 11
+RENDERED_FONT_SIZE = "(text) => text.getScreenCTM().a * parseFloat(getComputedStyle(text).fontSize)"
+"""The size an SVG text is drawn at on the screen, in CSS px: its font size scaled."""
 
 
 @dataclass(frozen=True)
@@ -298,6 +301,11 @@ def test_the_change_sets_view_on_a_phone(phone: BrowserContext, server: Governed
     change_set = tab.page.locator("#change-set")
     expect(change_set).to_have_attribute("data-state", "ready")
     expect(change_set.locator(".diff-diagram")).to_be_visible()
+    # The diagram of what it changes is drawn in a column, its words at a readable size.
+    expect(change_set.locator(".diff-diagram")).to_have_attribute("data-layout", "column")
+    for text in change_set.locator(".diff-diagram text").all():
+        size: float = text.evaluate(RENDERED_FONT_SIZE)
+        assert size >= MIN_TEXT_PX, f"{text.text_content()!r} at {size:.1f} px"
     tab.page.locator("#change-set summary").tap()
     tab.audit("the change set drafted, its operations open")
     tab.fits_a_phone("the change set drafted, its operations open")

@@ -77,18 +77,59 @@ function partyBox(x, y, name, id) {
   return group;
 }
 
+/** Where the diagram puts things: in rows, the edge's ends side by side (wide screens),
+ * or in a column, one end above the other (phones, where rows would shrink the text to
+ * half its size). */
+const WIDE = {
+  width: WIDTH,
+  partyRow: ROW,
+  edgeRow: ROW,
+  party: (y) => ({ x: (WIDTH - BOX_W) / 2, y, mark: { x: (WIDTH - BOX_W) / 2 - 10, y: y + BOX_H / 2 + 5, anchor: 'end' } }),
+  edge(y) {
+    const left = 4;
+    const right = WIDTH - BOX_W - 4;
+    const middle = y + BOX_H / 2;
+    return {
+      from: { x: left, y },
+      to: { x: right, y },
+      line: `M${left + BOX_W + 4},${middle}H${right - 4}`,
+      label: { x: WIDTH / 2, y: middle - 7, anchor: 'middle' },
+    };
+  },
+};
+const COLUMN_GAP = 48;
+const NARROW_WIDTH = 240;
+const COLUMN = {
+  width: NARROW_WIDTH,
+  partyRow: BOX_H + 30,
+  edgeRow: 2 * BOX_H + COLUMN_GAP + 30,
+  party: (y) => ({ x: 4, y: y + 16, mark: { x: 4, y: y + 11, anchor: 'start' } }),
+  edge(y) {
+    const line = 4 + 24;
+    const below = y + BOX_H + COLUMN_GAP;
+    return {
+      from: { x: 4, y },
+      to: { x: 4, y: below },
+      line: `M${line},${y + BOX_H + 4}V${below - 4}`,
+      label: { x: line + 10, y: y + BOX_H + COLUMN_GAP / 2 + 4, anchor: 'start' },
+    };
+  },
+};
+const NARROW = window.matchMedia('(max-width: 760px)');
+
 function drawDiagram(changes, names, words) {
   const id = `diff-${(diagrams += 1)}`;
-  const rows = changes.parties.length + changes.edges.length;
-  const height = rows * ROW + 8;
+  const layout = NARROW.matches ? COLUMN : WIDE;
+  const height = changes.parties.length * layout.partyRow + changes.edges.length * layout.edgeRow + 8;
   const counts = { ADDED: 0, RETIRED: 0, CHANGED: 0 };
   [...changes.parties, ...changes.edges].forEach((c) => (counts[c.change] += 1));
   const svg = svgElement('svg', {
     class: 'diff-diagram',
-    viewBox: `0 0 ${WIDTH} ${height}`,
+    viewBox: `0 0 ${layout.width} ${height}`,
     role: 'img',
     'aria-label': words.t('diagramLabel', counts.ADDED, counts.RETIRED, counts.CHANGED),
   });
+  svg.dataset.layout = layout === COLUMN ? 'column' : 'rows';
   const defs = svgElement('defs');
   for (const kind of Object.values(CLASSES)) {
     const marker = svgElement('marker', {
@@ -103,12 +144,13 @@ function drawDiagram(changes, names, words) {
   for (const change of changes.parties) {
     const kind = CLASSES[change.change];
     const group = svgElement('g', { class: `diff-party diff-${kind}`, 'data-change': change.change, 'data-party': change.after.id });
-    group.append(partyBox((WIDTH - BOX_W) / 2, y, names(change.after.id), change.after.id));
-    const mark = svgElement('text', { x: (WIDTH - BOX_W) / 2 - 10, y: y + BOX_H / 2 + 5, 'text-anchor': 'end', class: 'diff-mark' });
+    const at = layout.party(y);
+    group.append(partyBox(at.x, at.y, names(change.after.id), change.after.id));
+    const mark = svgElement('text', { x: at.mark.x, y: at.mark.y, 'text-anchor': at.mark.anchor, class: 'diff-mark' });
     mark.textContent = `${MARKS[change.change]} ${words.t(`party${CLASSES[change.change]}`)}`;
     group.append(mark);
     svg.append(group);
-    y += ROW;
+    y += layout.partyRow;
   }
   for (const change of changes.edges) {
     const kind = CLASSES[change.change];
@@ -118,19 +160,17 @@ function drawDiagram(changes, names, words) {
       'data-change': change.change,
       'data-edge': `${edge.from}|${edge.relation}|${edge.to}|${edge.scope ?? ''}`,
     });
-    const left = 4;
-    const right = WIDTH - BOX_W - 4;
-    const middle = y + BOX_H / 2;
+    const at = layout.edge(y);
     group.append(
-      partyBox(left, y, names(edge.from), edge.from),
-      partyBox(right, y, names(edge.to), edge.to),
-      svgElement('path', { d: `M${left + BOX_W + 4},${middle}H${right - 4}`, class: 'diff-line', 'marker-end': `url(#${id}-${kind})` }),
+      partyBox(at.from.x, at.from.y, names(edge.from), edge.from),
+      partyBox(at.to.x, at.to.y, names(edge.to), edge.to),
+      svgElement('path', { d: at.line, class: 'diff-line', 'marker-end': `url(#${id}-${kind})` }),
     );
-    const label = svgElement('text', { x: WIDTH / 2, y: middle - 7, 'text-anchor': 'middle', class: 'diff-relation' });
+    const label = svgElement('text', { x: at.label.x, y: at.label.y, 'text-anchor': at.label.anchor, class: 'diff-relation' });
     label.textContent = `${MARKS[change.change]} ${words.relationLabel(edge.relation)}${edge.scope ? ` (${edge.scope})` : ''}`;
     group.append(label);
     svg.append(group);
-    y += ROW;
+    y += layout.edgeRow;
   }
   return svg;
 }
