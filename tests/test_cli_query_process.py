@@ -96,6 +96,20 @@ def test_an_empty_standard_input_or_file_is_refused_in_words(tmp_path: Path) -> 
     assert named.stderr == f"Error: the file {str(path)!r} holds no GraphQL document\n"
 
 
+def test_a_closed_standard_input_is_refused_in_words() -> None:
+    closed = subprocess.run(
+        ["/bin/sh", "-c", 'exec "$0" query - <&-', str(PROGRAM)],
+        capture_output=True,
+        encoding="utf-8",
+        timeout=TIMEOUT,
+        env=ENVIRONMENT,
+    )
+    assert (closed.returncode, closed.stdout) == (1, "")
+    assert closed.stderr == (
+        "Error: standard input is closed: give DOCUMENT as GraphQL text or a file\n"
+    )
+
+
 def test_a_piped_document_with_errors_exits_1_with_them() -> None:
     result = query("-", stdin="{ dataset { nope } }")
     assert result.returncode == 1

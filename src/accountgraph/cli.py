@@ -692,6 +692,8 @@ def _document_text(document: str) -> str:
     """The GraphQL text DOCUMENT stands for: itself when inline (it has a ``{``), standard
     input for ``-``, else the file it names. An empty one is refused, saying where from."""
     if document == "-":
+        if sys.stdin is None:  # the process was started with its standard input closed
+            _fail("standard input is closed: give DOCUMENT as GraphQL text or a file")
         if sys.stdin.isatty():
             click.echo(
                 "Reading the GraphQL document from standard input; end it with Ctrl-D.", err=True
