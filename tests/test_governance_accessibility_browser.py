@@ -370,6 +370,25 @@ def test_the_governed_page_does_not_move_as_it_loads_and_a_person_signs_in(
         context.close()
 
 
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_a_link_to_the_change_sets_view_opens_without_moving(
+    size: str, browser: Browser, server: GovernedServer
+) -> None:
+    # The view is known to exist only once the page has asked the store (after load).
+    context = new_context(browser, SIZES[size], phone=size != "desktop")
+    try:
+        tab = Tab(context, server.base)
+        tab.open("?view=changes")
+        expect(tab.page.locator("#pending-list")).to_have_attribute("data-state", "ready")
+        tab.page.evaluate(NEXT_FRAME)
+        total, shifts = layout_shift(tab.page)
+        print(f"layout shift opening the change sets at {size} size: {total:.4f}", *shifts)
+        assert total < MAX_LAYOUT_SHIFT, "\n".join(shifts)
+        tab.assert_nothing_went_wrong()
+    finally:
+        context.close()
+
+
 class RefusedTab(Tab):
     """A tab whose sign-in the server refuses on purpose (401)."""
 
