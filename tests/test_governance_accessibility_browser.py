@@ -478,7 +478,12 @@ def test_the_focus_never_falls_to_the_page_when_a_form_closes_or_a_button_goes(
         headers={"Authorization": f"Bearer {server.tokens['alice']}"},
         timeout=HTTP_TIMEOUT,
     ).json()["data"]["draftChangeSet"]["id"]
+    # Refreshing by hand says, in a status line, what it found.
     tab.button("Refresh").click()
+    expect(tab.page.locator(f'#pending-list li[data-id="{drafted}"]')).to_be_visible()
+    pending = tab.page.locator("#pending-list .pending-item").count()
+    said = "1 change set pending." if pending == 1 else f"{pending} change sets pending."
+    expect(tab.page.get_by_role("status").filter(has_text="pending.")).to_have_text(said)
     tab.page.locator(f'#pending-list li[data-id="{drafted}"]').get_by_role("button").click()
     article = tab.page.locator("#change-set")
     expect(article).to_have_attribute("data-status", "DRAFT")

@@ -247,7 +247,14 @@ export function setupChanges({ words, lang, graphChanged, onShow }) {
     const ok = await decide((id) => reject(id, reason), () => t('rejected'));
     (ok ? $('change-set') : $('reject')).focus();
   });
-  $('pending-refresh').addEventListener('click', refresh);
+  // Refreshing by hand says what it found (the list changes silently otherwise).
+  $('pending-refresh').addEventListener('click', async () => {
+    const count = $('pending-count');
+    count.textContent = '';
+    await refresh();
+    const list = $('pending-list');
+    count.textContent = list.dataset.state === 'ready' ? t('pendingCount', list.querySelectorAll('.pending-item').length) : list.textContent;
+  });
 
   return {
     refresh,
