@@ -97,6 +97,38 @@ def test_the_page_itself_is_gzipped_and_revalidated(http: TestClient) -> None:
     assert again.status_code == 304
 
 
+def test_the_console_page_is_gzipped_and_revalidated(http: TestClient) -> None:
+    browser = {**GZIP, "accept": "text/html,application/xhtml+xml"}
+    console = http.get("/graphql", headers=browser)
+    assert console.status_code == 200
+    assert console.headers["content-type"] == "text/html; charset=utf-8"
+    assert console.headers["content-encoding"] == "gzip"
+    assert console.content == (CONSOLE_DIR / "console.html").read_bytes()
+    again = http.get("/graphql", headers={**browser, "if-none-match": console.headers["etag"]})
+    assert again.status_code == 304
+
+
+INTROSPECTION = "{ __schema { types { name description fields { name description } } } }"
+
+
+def test_a_long_graphql_answer_is_gzipped_when_accepted(http: TestClient) -> None:
+    zipped = http.post("/graphql", json={"query": INTROSPECTION}, headers=GZIP)
+    plain = http.post("/graphql", json={"query": INTROSPECTION}, headers=IDENTITY)
+    assert zipped.status_code == plain.status_code == 200
+    assert zipped.headers["content-encoding"] == "gzip"
+    assert "accept-encoding" in zipped.headers["vary"].lower()
+    assert "content-encoding" not in plain.headers
+    assert zipped.json() == plain.json()
+    assert zipped.json()["data"]["__schema"]["types"]
+
+
+def test_a_short_graphql_answer_goes_as_it_is(http: TestClient) -> None:
+    answer = http.post("/graphql", json={"query": "{ dataset { name } }"}, headers=GZIP)
+    assert answer.status_code == 200
+    assert "content-encoding" not in answer.headers
+    assert answer.json()["data"]["dataset"]["name"]
+
+
 def test_a_client_refusing_gzip_gets_the_file_as_it_is(http: TestClient) -> None:
     answer = http.get("/static/page/page.js", headers={"accept-encoding": "gzip;q=0, br"})
     assert "content-encoding" not in answer.headers

@@ -12,15 +12,17 @@ from typing import Any
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData, process_result
 from strawberry.http.base import BaseRequestProtocol
 from strawberry.http.parse_content_type import parse_content_type
+from strawberry.schema.base import BaseSchema
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 from strawberry.types.execution import PreExecutionError
@@ -43,16 +45,38 @@ from accountgraph.settings import Settings
 from accountgraph.store import open_store
 from accountgraph.store.base import GraphStore
 from accountgraph.store.urls import redact
-from accountgraph.web import WEB_DIR
-from accountgraph.web.routes import page_routes
+from accountgraph.web.routes import CONSOLE_DIR, page_routes
+from accountgraph.web.static_files import CompressedStaticFiles
 
 log = logging.getLogger("accountgraph.api")
+
+
+GZIP_MINIMUM_BYTES = 1024
+"""Answers shorter than this go as they are: gzip saves them little and costs a call."""
+
+
+def gzipped_answers(endpoint: ASGIApp) -> ASGIApp:
+    """``endpoint`` with its JSON answers (the console's schema, long chains) gzipped when the
+    client accepts it. Its HTML, the console's page, is gzipped and revalidated already by
+    :class:`CompressedStaticFiles`."""
+    return GZipMiddleware(
+        endpoint,
+        minimum_size=GZIP_MINIMUM_BYTES,
+        compresslevel=6,
+        exclude_content_types=(*DEFAULT_EXCLUDED_CONTENT_TYPES, "text/html"),
+    )
 
 
 class GraphQLEndpoint(EncodedAnswers, GraphQL[ApiContext, None]):
     """Strawberry's ASGI app, with our store in the context, our console for browsers, and
     request JSON read strictly (:mod:`accountgraph.api.request_json`): whatever a client
     sends, a request strawberry cannot take is a 400 with a GraphQL error, never a 500."""
+
+    def __init__(
+        self, schema: BaseSchema, *, console_files: CompressedStaticFiles, **options: Any
+    ) -> None:
+        super().__init__(schema, **options)
+        self.console_files = console_files
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -184,8 +208,7 @@ class GraphQLEndpoint(EncodedAnswers, GraphQL[ApiContext, None]):
         )
 
     async def render_graphql_ide(self, request: Request) -> Response:
-        page = (WEB_DIR / "console" / "console.html").read_text(encoding="utf-8")
-        return HTMLResponse(page)
+        return await self.console_files.page("console.html", request.scope)
 
 
 def _internal(result: ExecutionResult) -> bool:
@@ -265,12 +288,13 @@ def create_app(
             await opened.close()
 
     schema = build_schema(settings.limits)
-    graphql = GraphQLEndpoint(schema, graphql_ide="graphiql")
+    console_files = CompressedStaticFiles(CONSOLE_DIR)
+    graphql = GraphQLEndpoint(schema, graphql_ide="graphiql", console_files=console_files)
     app = Starlette(
         routes=[
-            *page_routes(),
+            *page_routes(console_files),
             Route("/health", health, methods=["GET"]),
-            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/graphql", gzipped_answers(graphql), methods=["GET", "POST"]),
         ],
         middleware=[
             Middleware(SecurityHeadersMiddleware),

@@ -30,7 +30,6 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
@@ -172,10 +171,7 @@ class _PageRoutes:
         self.page_files = page_files
 
     async def page(self, request: Request) -> Response:
-        path = PAGE_DIR / "page.html"
-        found = await run_in_threadpool(path.stat)
-        page = self.page_files.current(str(path.resolve()), found)
-        return self.page_files.answer(page, Headers(scope=request.scope))
+        return await self.page_files.page("page.html", request.scope)
 
     async def drawn(self, request: Request) -> DrawnGraph:
         store: GraphStore = request.app.state.store
@@ -219,11 +215,13 @@ class _PageRoutes:
         return Response(content, media_type=media, headers={"Content-Disposition": disposition})
 
 
-def page_routes(cache: GraphCache | None = None) -> list[BaseRoute]:
+def page_routes(
+    console_files: CompressedStaticFiles, cache: GraphCache | None = None
+) -> list[BaseRoute]:
     """The page at ``/``, its JSON routes and the static files of the page
-    (``/static/page``, :data:`PAGE_DIR`) and the console (``/static/console``,
-    :data:`CONSOLE_DIR`), with their own cache of laid-out graphs and of files (one per
-    call: one per app)."""
+    (``/static/page``, :data:`PAGE_DIR`) and of the console (``/static/console``,
+    ``console_files``, whose page the GraphQL endpoint answers), with their own cache of
+    laid-out graphs and of the page's files (one per call: one per app)."""
     page_files = CompressedStaticFiles(PAGE_DIR)
     routes = _PageRoutes(cache or GraphCache(), page_files)
     return [
@@ -231,5 +229,5 @@ def page_routes(cache: GraphCache | None = None) -> list[BaseRoute]:
         Route("/api/graph", routes.graph, methods=["GET"]),
         Route("/api/export", routes.export, methods=["GET"]),
         Mount("/static/page", page_files),
-        Mount("/static/console", CompressedStaticFiles(CONSOLE_DIR)),
+        Mount("/static/console", console_files),
     ]

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from email.utils import formatdate
 from pathlib import Path
 
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 from starlette.responses import Response
 from starlette.staticfiles import StaticFiles
@@ -106,6 +107,13 @@ class CompressedStaticFiles(StaticFiles):
         fresh = StaticFile.read(Path(full_path), status)
         self._files[full_path] = fresh
         return fresh
+
+    async def page(self, name: str, scope: Scope) -> Response:
+        """The file ``name`` of this directory as the request in ``scope`` asks for it: for a
+        page answered at a route of its own (``/``, the console at ``/graphql``)."""
+        path = Path(os.fspath(self.directory or ".")) / name
+        status = await run_in_threadpool(path.stat)
+        return self.answer(self.current(os.path.realpath(path), status), Headers(scope=scope))
 
     def file_response(
         self,
