@@ -172,6 +172,13 @@ def main(argv: Sequence[str] | None = None) -> list[Row]:
     parser.add_argument("--million", action="store_true", help="also measure 1M parties")
     parser.add_argument("--sizes", default="10000,100000", help="comma-separated sizes")
     parser.add_argument("--only", default=",".join(AREAS), help="comma-separated areas")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=RESULTS,
+        help=f"where the table is written (default {RESULTS.relative_to(BENCH.parent)}; "
+        "give another file for a run of some areas, so the whole table stays)",
+    )
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s]
     if args.million and MILLION not in sizes:
@@ -203,9 +210,10 @@ def main(argv: Sequence[str] | None = None) -> list[Row]:
         "\nEvery ratio is the figure over the baseline measured in the same run.\n"
     )
     print(f"\n{report}")
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(report, encoding="utf-8")
-    print(f"written to {RESULTS.relative_to(BENCH.parent)}")
+    out: Path = args.out
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(report, encoding="utf-8")
+    print(f"written to {out}")
     return rows
 
 
