@@ -24,10 +24,11 @@ from accountgraph.store.importer import load
 from tests.browser import launched_chromium
 from tests.falkordb_server import FalkorDBServer, falkordb_available, start_falkordb
 from tests.graphs import StoreFactory
+from tests.page_audit import DESKTOP, PHONE, new_context
 from tests.server import running_server
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser
+    from playwright.sync_api import Browser, BrowserContext
 
 NEO4J_URI = os.environ.get("NEO4J_URI")
 FALKORDB = falkordb_available()
@@ -124,3 +125,24 @@ def browser() -> Iterator[Browser]:
     """A headless Chromium for a module's browser tests (which skip without one)."""
     with launched_chromium() as launched:
         yield launched
+
+
+@pytest.fixture
+def context(browser: Browser) -> Iterator[BrowserContext]:
+    """A fresh 1440×900 browser context, the page's Content-Security-Policy in force."""
+    with browser.new_context(viewport=DESKTOP) as fresh:
+        yield fresh
+
+
+@pytest.fixture
+def desktop(browser: Browser) -> Iterator[BrowserContext]:
+    """A fresh 1440×900 browser context that axe-core can be injected into."""
+    with new_context(browser, DESKTOP) as fresh:
+        yield fresh
+
+
+@pytest.fixture
+def phone(browser: Browser) -> Iterator[BrowserContext]:
+    """A fresh 390×844 touch-screen browser context that axe-core can be injected into."""
+    with new_context(browser, PHONE, phone=True) as fresh:
+        yield fresh

@@ -1,11 +1,14 @@
-"""A SQLite store holding a dataset, and the governance service on it, for the tests of
-changing the graph: what the CLI does as the store's operator, done in a test."""
+"""A SQLite store holding a dataset, the governance service on it, and the real server on
+it, for the tests of changing the graph: what the CLI does as the store's operator, done in
+a test."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Mapping
+import contextlib
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
@@ -14,6 +17,7 @@ from accountgraph.governance.roles import Role
 from accountgraph.governance.service import Governance
 from accountgraph.model import Dataset
 from accountgraph.store.sqlite import SqliteStore, load_into_sqlite
+from tests.server import running_server
 
 T = TypeVar("T")
 
@@ -59,3 +63,22 @@ def revoke(spec: str, name: str) -> None:
         await governance.revoke_token(None, name)
 
     governing(spec, run)
+
+
+@dataclass(frozen=True)
+class GovernedServer:
+    """The server, its store's URL and a token for each person."""
+
+    base: str
+    store: str
+    tokens: dict[str, str]
+
+
+@contextlib.contextmanager
+def running_governed_server(folder: Path, people: Mapping[str, Role]) -> Iterator[GovernedServer]:
+    """``accountgraph serve`` on a new SQLite store of WIPO's graph in ``folder`` (its log
+    there too), with a token for each of ``people``; stopped on exit."""
+    url = sqlite_holding(folder / "graph.db")
+    tokens = make_tokens(url, people)
+    with running_server("--store", url, log=folder / "server.log") as base:
+        yield GovernedServer(base, url, tokens)

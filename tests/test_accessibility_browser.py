@@ -17,80 +17,33 @@ tools/browser-audit; never ``playwright install``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
 from accountgraph.cli import cli
 from tests.browser import WatchedTab, require_browser
+from tests.page_audit import (
+    LAYOUT_SHIFT_RECORDER,
+    MAX_LAYOUT_SHIFT,
+    MIN_TARGET_PX,
+    NEXT_FRAME,
+    PHONE,
+    SMALL_TARGETS,
+    TABLETS,
+    assert_axe_finds_nothing,
+    layout_shift,
+    new_context,
+    require_axe,
+)
 
 require_browser()
+require_axe()
 
 from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, expect  # noqa: E402
 
-TOP = Path(__file__).resolve().parent.parent
-AXE = TOP / "tools" / "browser-audit" / "node_modules" / "axe-core" / "axe.min.js"
-if not AXE.is_file():  # pragma: no cover - depends on the machine
-    pytest.skip(
-        f"{AXE} is missing: run `npm ci` in tools/browser-audit (./test does)",
-        allow_module_level=True,
-    )
-
 TIMEOUT_MS = 30_000
-DESKTOP = ViewportSize(width=1440, height=900)
-PHONE = ViewportSize(width=390, height=844)
-TABLETS = [ViewportSize(width=768, height=1024), ViewportSize(width=1024, height=768)]
-MAX_LAYOUT_SHIFT = 0.1
-MIN_TARGET_PX = 24
-NEXT_FRAME = "() => new Promise((done) => requestAnimationFrame(() => setTimeout(done)))"
-"""Waits a frame after the page is ready, so a shift its last change caused is reported."""
-
-# Records every layout shift from the document's start; installed before any script runs.
-LAYOUT_SHIFT_RECORDER = """
-window.__layoutShifts = [];
-new PerformanceObserver((list) => {
-  for (const entry of list.getEntries()) {
-    if (entry.hadRecentInput) continue;
-    window.__layoutShifts.push({
-      value: entry.value,
-      sources: (entry.sources || []).map((s) => {
-        const node = s.node;
-        const name = node && node.nodeType === 1
-          ? node.tagName.toLowerCase() + (node.id ? '#' + node.id : '')
-            + (node.className && typeof node.className === 'string' ? '.' + node.className : '')
-          : String(node && node.nodeName);
-        return name + ' ' + JSON.stringify(s.previousRect) + ' -> ' + JSON.stringify(s.currentRect);
-      }),
-    });
-  }
-}).observe({ type: 'layout-shift', buffered: true });
-"""
-
-
-def new_context(browser: Browser, viewport: ViewportSize, phone: bool = False) -> BrowserContext:
-    # axe-core is injected as a script of the page's own: the test's CSP would refuse it.
-    return browser.new_context(viewport=viewport, has_touch=phone, is_mobile=phone, bypass_csp=True)
-
-
-@pytest.fixture
-def desktop(browser: Browser) -> Iterator[BrowserContext]:
-    context = new_context(browser, DESKTOP)
-    try:
-        yield context
-    finally:
-        context.close()
-
-
-@pytest.fixture
-def phone(browser: Browser) -> Iterator[BrowserContext]:
-    context = new_context(browser, PHONE, phone=True)
-    try:
-        yield context
-    finally:
-        context.close()
 
 
 def open_page(context: BrowserContext, base: str, path: str = "/") -> WatchedTab:
@@ -99,30 +52,6 @@ def open_page(context: BrowserContext, base: str, path: str = "/") -> WatchedTab
     tab.page.goto(f"{base}{path}")
     expect(tab.page.locator("body")).to_have_attribute("data-ready", "true", timeout=TIMEOUT_MS)
     return tab
-
-
-def assert_axe_finds_nothing(page: Page) -> None:
-    violations = axe_violations(page)
-    assert violations == [], "\n".join(violations)
-
-
-def axe_violations(page: Page) -> list[str]:
-    """What axe-core finds wrong on the page as it is now, one line per element."""
-    page.add_script_tag(path=str(AXE))
-    results: dict[str, Any] = page.evaluate("() => axe.run(document)")
-    return [
-        f"{violation['id']} ({violation['impact']}): {violation['help']} at "
-        f"{', '.join(map(str, node['target']))}: {node.get('failureSummary', '')}"
-        for violation in results["violations"]
-        for node in violation["nodes"]
-    ]
-
-
-def layout_shift(page: Page) -> tuple[float, list[str]]:
-    """The cumulative layout shift so far, and what moved."""
-    shifts: list[dict[str, Any]] = page.evaluate("() => window.__layoutShifts")
-    total = sum(float(shift["value"]) for shift in shifts)
-    return total, [f"{shift['value']:.4f}: {'; '.join(shift['sources'])}" for shift in shifts]
 
 
 # --- axe-core -------------------------------------------------------------------------
@@ -189,23 +118,6 @@ def test_the_page_does_not_move_while_it_loads(
 
 
 # --- phones ---------------------------------------------------------------------------
-
-# Everything a finger can tap on the page as it shows now that is smaller than 24×24.
-SMALL_TARGETS = """(least) => {
-  const targets = document.querySelectorAll(
-    'button, a.button, summary, input[type=checkbox], input[type=radio], select, input');
-  const small = [];
-  for (const element of targets) {
-    const box = element.getBoundingClientRect();
-    const style = getComputedStyle(element);
-    if (!box.width || !box.height || style.visibility === 'hidden') continue;
-    if (box.width < least || box.height < least) {
-      const name = element.id || element.value || element.textContent.trim().slice(0, 30);
-      small.push(`${element.tagName.toLowerCase()} ${name}: ${box.width}x${box.height}`);
-    }
-  }
-  return small;
-}"""
 
 
 def transform_of(page: Page) -> str:

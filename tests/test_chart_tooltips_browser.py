@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +23,7 @@ from accountgraph.chart import CABLE_GAP, edge_curves
 from accountgraph.dataset import load_dataset
 from accountgraph.layout import Place
 from tests.browser import WatchedTab, require_browser
+from tests.page_audit import assert_axe_finds_nothing, require_axe
 
 require_browser()
 
@@ -106,15 +106,6 @@ class Tab(WatchedTab):
             }"""
         )
         return focused
-
-
-@pytest.fixture
-def context(browser: Browser) -> Iterator[BrowserContext]:
-    fresh = browser.new_context(viewport={"width": 1440, "height": 900}, accept_downloads=True)
-    try:
-        yield fresh
-    finally:
-        fresh.close()
 
 
 @pytest.fixture
@@ -442,26 +433,19 @@ def test_in_chinese_the_tooltip_quotes_the_documents_own_words(tab: Tab) -> None
     tab.assert_nothing_went_wrong()
 
 
-def test_axe_finds_nothing_while_a_tooltip_shows(browser: Browser, base_url: str) -> None:
-    # Skips, as that module does, when axe-core is not installed.
-    from tests.test_accessibility_browser import DESKTOP, assert_axe_finds_nothing, new_context
-
-    # axe-core is injected as a script of the page's own: the test's CSP would refuse it.
-    context = new_context(browser, DESKTOP)
-    try:
-        tab = Tab(context, base_url, TIMEOUT_MS)
-        tab.open(ALL_RELATIONS)
-        tab.hover_bundle(PAIR)
-        expect(tab.tooltip).to_have_attribute("data-state", "ready")
-        assert_axe_finds_nothing(tab.page)
-        tab.page.mouse.move(5, 400)
-        tab.page.locator("#graph").focus()
-        tab.page.keyboard.press("Tab")
-        expect(tab.tooltip).to_be_visible()
-        assert_axe_finds_nothing(tab.page)
-        tab.assert_nothing_went_wrong()
-    finally:
-        context.close()
+def test_axe_finds_nothing_while_a_tooltip_shows(desktop: BrowserContext, base_url: str) -> None:
+    require_axe()
+    tab = Tab(desktop, base_url, TIMEOUT_MS)
+    tab.open(ALL_RELATIONS)
+    tab.hover_bundle(PAIR)
+    expect(tab.tooltip).to_have_attribute("data-state", "ready")
+    assert_axe_finds_nothing(tab.page)
+    tab.page.mouse.move(5, 400)
+    tab.page.locator("#graph").focus()
+    tab.page.keyboard.press("Tab")
+    expect(tab.tooltip).to_be_visible()
+    assert_axe_finds_nothing(tab.page)
+    tab.assert_nothing_went_wrong()
 
 
 def test_a_focused_partys_tooltip_moves_with_it_and_a_hovered_one_goes(tab: Tab) -> None:

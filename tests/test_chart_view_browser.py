@@ -8,7 +8,6 @@ Needs ``/usr/bin/chromium`` and the ``playwright`` package; never ``playwright i
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -69,15 +68,6 @@ def relations(base_url: str) -> dict[str, Any]:
     """The WIPO graph's relation styles, as the page gets them."""
     graph: dict[str, Any] = httpx.get(f"{base_url}/api/graph", timeout=10.0).json()
     return graph
-
-
-@pytest.fixture
-def laptop(browser: Browser) -> Iterator[BrowserContext]:
-    context = browser.new_context(viewport=LAPTOPS[0])
-    try:
-        yield context
-    finally:
-        context.close()
 
 
 def open_page(context: BrowserContext, base: str, query: str = "") -> WatchedTab:
@@ -186,11 +176,11 @@ def test_in_chinese_the_first_view_starts_at_the_graphs_top_too(
 
 
 def test_by_default_the_ranking_relations_are_drawn_and_all_are_one_click_away(
-    laptop: BrowserContext, base_url: str, relations: dict[str, Any]
+    context: BrowserContext, base_url: str, relations: dict[str, Any]
 ) -> None:
     ranks = ranking(relations)
     assert ranks == {"ACCOUNTABLE_TO", "REPORTS_TO"}
-    tab = open_page(laptop, base_url)
+    tab = open_page(context, base_url)
     page = tab.page
     assert set(page.evaluate(DRAWN_RELATIONS)) == ranks
     assert int(page.locator("#graph").get_attribute("data-drawn-edges") or 0) > 0
@@ -225,8 +215,8 @@ def test_by_default_the_ranking_relations_are_drawn_and_all_are_one_click_away(
     tab.assert_nothing_went_wrong()
 
 
-def test_links_that_hide_relations_still_work(laptop: BrowserContext, base_url: str) -> None:
-    tab = open_page(laptop, base_url, "?hide=ADVISES,MEMBER_OF")
+def test_links_that_hide_relations_still_work(context: BrowserContext, base_url: str) -> None:
+    tab = open_page(context, base_url, "?hide=ADVISES,MEMBER_OF")
     page = tab.page
     drawn = set(page.evaluate(DRAWN_RELATIONS))
     assert "ADVISES" not in drawn
@@ -241,12 +231,12 @@ def test_links_that_hide_relations_still_work(laptop: BrowserContext, base_url: 
 
 
 def test_the_table_and_a_trace_follow_the_relations_shown(
-    laptop: BrowserContext, base_url: str, relations: dict[str, Any]
+    context: BrowserContext, base_url: str, relations: dict[str, Any]
 ) -> None:
     ranks = ranking(relations)
     shown = sum(1 for edge in relations["edges"] if edge["relation"] in ranks)
     every = len(relations["edges"])
-    tab = open_page(laptop, base_url, "?view=table")
+    tab = open_page(context, base_url, "?view=table")
     page = tab.page
     caption = page.locator("#table-caption")
     expect(caption).to_contain_text(f"{shown} of {every} edges (the relations the chart shows)")

@@ -13,7 +13,6 @@ ever launches Debian's Chromium.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -24,7 +23,6 @@ from tests.browser import WatchedTab, require_browser
 require_browser()
 
 from playwright.sync_api import (  # noqa: E402
-    Browser,
     BrowserContext,
     Locator,
     Request,
@@ -103,15 +101,6 @@ class Console(WatchedTab):
     def run_with_keyboard(self) -> None:
         self.editor.focus()
         self.page.keyboard.press("Control+Enter")
-
-
-@pytest.fixture
-def context(browser: Browser) -> Iterator[BrowserContext]:
-    fresh = browser.new_context(viewport={"width": 1440, "height": 900})
-    try:
-        yield fresh
-    finally:
-        fresh.close()
 
 
 @pytest.fixture

@@ -15,16 +15,14 @@ tools/browser-audit; never ``playwright install``.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import httpx2 as httpx
 import pytest
 
 from accountgraph.governance.roles import Role
 from tests.browser import WatchedTab, require_browser
-from tests.governed_store import make_tokens, sqlite_holding
-from tests.server import running_server
-from tests.test_accessibility_browser import (
+from tests.governed_store import GovernedServer, running_governed_server
+from tests.page_audit import (
     DESKTOP,
     LAYOUT_SHIFT_RECORDER,
     MAX_LAYOUT_SHIFT,
@@ -36,9 +34,11 @@ from tests.test_accessibility_browser import (
     axe_violations,
     layout_shift,
     new_context,
+    require_axe,
 )
 
 require_browser()
+require_axe()
 
 from playwright.sync_api import (  # noqa: E402
     Browser,
@@ -66,37 +66,10 @@ RENDERED_FONT_SIZE = "(text) => text.getScreenCTM().a * parseFloat(getComputedSt
 """The size an SVG text is drawn at on the screen, in CSS px: its font size scaled."""
 
 
-@dataclass(frozen=True)
-class GovernedServer:
-    base: str
-    tokens: dict[str, str]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GovernedServer]:
-    folder = tmp_path_factory.mktemp("governed")
-    url = sqlite_holding(folder / "graph.db")
-    tokens = make_tokens(url, PEOPLE)
-    with running_server("--store", url, log=folder / "server.log") as base:
-        yield GovernedServer(base, tokens)
-
-
-@pytest.fixture
-def desktop(browser: Browser) -> Iterator[BrowserContext]:
-    context = new_context(browser, DESKTOP)
-    try:
-        yield context
-    finally:
-        context.close()
-
-
-@pytest.fixture
-def phone(browser: Browser) -> Iterator[BrowserContext]:
-    context = new_context(browser, PHONE, phone=True)
-    try:
-        yield context
-    finally:
-        context.close()
+    with running_governed_server(tmp_path_factory.mktemp("governed"), PEOPLE) as running:
+        yield running
 
 
 # Every layout shift, those right after an input too (which CLS leaves out): signing in is
@@ -149,6 +122,14 @@ class Tab(WatchedTab):
         small: list[str] = self.page.evaluate(SMALL_TARGETS, MIN_TARGET_PX)
         self.found += [f"{state}: a small tap target: {target}" for target in small]
 
+    def assert_has_not_moved(self, what: str) -> None:
+        """Asserts the cumulative layout shift so far, a frame after now, is under 0.1;
+        prints it, with what moved, under ``what``."""
+        self.page.evaluate(NEXT_FRAME)
+        total, shifts = layout_shift(self.page)
+        print(f"layout shift {what}: {total:.4f}", *shifts, sep="\n")
+        assert total < MAX_LAYOUT_SHIFT, "\n".join(shifts)
+
     def sign_in(self, token: str, *, audit: bool = False) -> None:
         self.button("Sign in").click()
         dialog = self.page.get_by_role("dialog", name="Sign in")
@@ -165,6 +146,17 @@ class Tab(WatchedTab):
 
     def field(self, label: str) -> Locator:
         return self.page.locator("#draft-form").get_by_label(label, exact=True).filter(visible=True)
+
+    def fill_in_an_edge(self, relation: str, to: str, reason: str, basis: str) -> None:
+        """Fills in the form “Add an edge” (open) from :data:`FROM` to ``to``, an invented
+        clause of section III.C, its reason and the reference of its decision."""
+        self.field("From").fill(FROM)
+        self.field("Relation").select_option(relation)
+        self.field("To").fill(to)
+        self.field("Section").fill("III.C")
+        self.field("Clause (English)").fill("An invented clause.")
+        self.field("Reason").fill(reason)
+        self.field("Basis: decision reference").fill(basis)
 
 
 def test_axe_finds_nothing_as_an_editor_drafts_and_an_approver_decides(
@@ -195,13 +187,9 @@ def test_axe_finds_nothing_as_an_editor_drafts_and_an_approver_decides(
         editor.audit("the form “Retire an edge”, a party's edges listed")
 
         editor.button("Add an edge").click()
-        editor.field("From").fill(FROM)
-        editor.field("Relation").select_option("LIAISES_WITH")
-        editor.field("To").fill("no-such-party")
-        editor.field("Section").fill("III.C")
-        editor.field("Clause (English)").fill("An invented clause.")
-        editor.field("Reason").fill("A test of the page's accessibility.")
-        editor.field("Basis: decision reference").fill("Test 1/2026")
+        editor.fill_in_an_edge(
+            "LIAISES_WITH", "no-such-party", "A test of the page's accessibility.", "Test 1/2026"
+        )
         editor.button("Draft and propose").click()
         # The field in the wrong is focused, marked invalid and described by the words.
         refusal = "No party “no-such-party” in the graph: pick one from the list."
@@ -293,13 +281,7 @@ def test_the_change_sets_view_on_a_phone(phone: BrowserContext, server: Governed
     assert field["width"] > 0.8 * form["width"]
 
     tab.button("Add an edge").tap()
-    tab.field("From").fill(FROM)
-    tab.field("Relation").select_option("COORDINATES")
-    tab.field("To").fill("un-dss")
-    tab.field("Section").fill("III.C")
-    tab.field("Clause (English)").fill("An invented clause.")
-    tab.field("Reason").fill("A test of the page on a phone.")
-    tab.field("Basis: decision reference").fill("Test 2/2026")
+    tab.fill_in_an_edge("COORDINATES", "un-dss", "A test of the page on a phone.", "Test 2/2026")
     tab.audit("the form “Add an edge”, filled in")
     tab.fits_a_phone("the form “Add an edge”, filled in")
     tab.button("Draft and propose").tap()
@@ -346,33 +328,24 @@ SIZES = {"desktop": DESKTOP, "phone": PHONE, **{f"tablet{t['width']}": t for t i
 def test_the_governed_page_does_not_move_as_it_loads_and_a_person_signs_in(
     size: str, browser: Browser, server: GovernedServer
 ) -> None:
-    context = new_context(browser, SIZES[size], phone=size != "desktop")
-    try:
+    with new_context(browser, SIZES[size], phone=size != "desktop") as context:
         tab = Tab(context, server.base)
         tab.open()
         expect(tab.page.locator("#as-of-box")).to_have_attribute("data-shown", "true")
         # The account controls are offered once the page knows the store keeps change sets.
         expect(tab.page.locator("#account:not([hidden])")).to_have_count(1)
-        tab.page.evaluate(NEXT_FRAME)
-        loaded, shifts = layout_shift(tab.page)
-        print(f"layout shift while loading at {size} size: {loaded:.4f}", *shifts, sep="\n")
-        assert loaded < MAX_LAYOUT_SHIFT, "\n".join(shifts)
+        tab.assert_has_not_moved(f"while loading at {size} size")
 
         if size == "phone":
             tab.button("Menu").click()
         before: float = tab.page.evaluate("() => window.__allLayoutShifts")
         tab.sign_in(server.tokens["alice"])
         expect(tab.page.locator("#signed-in-name")).to_have_text("alice")
-        tab.page.evaluate(NEXT_FRAME)
-        total, shifts = layout_shift(tab.page)
-        print(f"layout shift after signing in at {size} size: {total:.4f}", *shifts, sep="\n")
-        assert total < MAX_LAYOUT_SHIFT, "\n".join(shifts)
+        tab.assert_has_not_moved(f"after signing in at {size} size")
         signing_in = tab.page.evaluate("() => window.__allLayoutShifts") - before
         print(f"shift while signing in, input or not, at {size} size: {signing_in:.4f}")
         assert signing_in < MAX_LAYOUT_SHIFT
         tab.assert_nothing_went_wrong()
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("size", ["desktop", "phone"])
@@ -380,18 +353,12 @@ def test_a_link_to_the_change_sets_view_opens_without_moving(
     size: str, browser: Browser, server: GovernedServer
 ) -> None:
     # The view is known to exist only once the page has asked the store (after load).
-    context = new_context(browser, SIZES[size], phone=size != "desktop")
-    try:
+    with new_context(browser, SIZES[size], phone=size != "desktop") as context:
         tab = Tab(context, server.base)
         tab.open("?view=changes")
         expect(tab.page.locator("#pending-list")).to_have_attribute("data-state", "ready")
-        tab.page.evaluate(NEXT_FRAME)
-        total, shifts = layout_shift(tab.page)
-        print(f"layout shift opening the change sets at {size} size: {total:.4f}", *shifts)
-        assert total < MAX_LAYOUT_SHIFT, "\n".join(shifts)
+        tab.assert_has_not_moved(f"opening the change sets at {size} size")
         tab.assert_nothing_went_wrong()
-    finally:
-        context.close()
 
 
 class RefusedTab(Tab):

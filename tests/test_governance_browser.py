@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +27,7 @@ import pytest
 
 from accountgraph.governance.roles import Role
 from tests.browser import WatchedTab, require_browser
-from tests.governed_store import make_tokens, revoke, sqlite_holding
+from tests.governed_store import GovernedServer, revoke, running_governed_server
 from tests.server import running_server
 
 require_browser()
@@ -56,22 +55,10 @@ NEW_HOLDER = "wipo-adg-administration"
 RETIRED_EDGE = "csa-switzerland|TECHNICAL_LINK|un-dss|"
 
 
-@dataclass(frozen=True)
-class GovernedServer:
-    """The server, its store's URL and a token for each of :data:`PEOPLE`."""
-
-    base: str
-    store: str
-    tokens: dict[str, str]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GovernedServer]:
-    folder = tmp_path_factory.mktemp("governed")
-    url = sqlite_holding(folder / "graph.db")
-    tokens = make_tokens(url, PEOPLE)
-    with running_server("--store", url, log=folder / "server.log") as base:
-        yield GovernedServer(base, url, tokens)
+    with running_governed_server(tmp_path_factory.mktemp("governed"), PEOPLE) as running:
+        yield running
 
 
 class Tab(WatchedTab):

@@ -37,7 +37,6 @@ from tests.server import running_server
 require_browser()
 
 from playwright.sync_api import (  # noqa: E402
-    Browser,
     BrowserContext,
     Locator,
     Request,
@@ -107,15 +106,6 @@ class Tab(WatchedTab):
 def health(base: str) -> dict[str, Any]:
     answer: dict[str, Any] = httpx.get(f"{base}/health", timeout=HTTP_TIMEOUT).json()
     return answer
-
-
-@pytest.fixture
-def context(browser: Browser) -> Iterator[BrowserContext]:
-    fresh = browser.new_context(viewport={"width": 1440, "height": 900}, accept_downloads=True)
-    try:
-        yield fresh
-    finally:
-        fresh.close()
 
 
 @pytest.fixture
