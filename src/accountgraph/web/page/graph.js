@@ -289,6 +289,15 @@ export class GraphView {
     });
   }
 
+  /** Draw at once what a frame would draw. */
+  drawNow() {
+    if (this.frame) {
+      cancelAnimationFrame(this.frame);
+      this.frame = 0;
+    }
+    this.draw();
+  }
+
   visibleRect() {
     const { x, y, k } = this.transform;
     const pad = 40 / k;
@@ -578,6 +587,7 @@ export class GraphView {
       if (item.classList.contains('node')) {
         this.focusFrom = item.dataset.id;
         this.bringIntoView(this.nodesById.get(item.dataset.id));
+        this.drawNow(); // the parties the pan brought into view are there for the next Tab
       }
       if (item.matches(':focus-visible')) this.tooltip.show(item, this.anchorOf(item), 'focus');
     });
@@ -658,11 +668,7 @@ export class GraphView {
     const bundle = this.bundles[index];
     const [sx, sy, cx, cy, ex, ey] = bundle.curve;
     this.bringIntoView({ x: (sx + 2 * cx + ex) / 4, y: (sy + 2 * cy + ey) / 4 });
-    if (this.frame) {
-      cancelAnimationFrame(this.frame);
-      this.frame = 0;
-    }
-    this.draw();
+    this.drawNow();
     this.focusFrom = from;
     this.drawnEdges.get(index)?.focus({ preventScroll: true });
   }
