@@ -284,8 +284,17 @@ def test_the_language_switch_shows_chinese_names(tab: Tab) -> None:
     tab.node("wipo-director-general").click()
     expect(tab.details_name).to_have_text("WIPO 总干事")
     expect(tab.page.locator("#details-other-name")).to_have_text("Director General of WIPO")
+    # The controls' own words and hover titles change too.
+    expect(tab.page.locator("#zoom-in")).to_have_attribute("aria-label", "放大")
+    expect(tab.page.locator("#zoom-fit")).to_have_attribute(
+        "title", "名称清晰可读，从图的顶部开始（0）"
+    )
+    expect(tab.page.locator("#details-close")).to_have_attribute("aria-label", "关闭详情")
     tab.page.get_by_role("button", name="English").click()
     expect(tab.node("wipo-director-general")).to_contain_text("Director General of WIPO")
+    expect(tab.page.locator("#zoom-fit")).to_have_attribute(
+        "title", "Names at a readable size, the top of the graph first (0)"
+    )
     tab.assert_nothing_went_wrong()
 
 
