@@ -25,6 +25,7 @@ from click.testing import CliRunner
 from accountgraph.cli import cli
 from tests.browser import WatchedTab, require_browser
 from tests.page_audit import (
+    AXE,
     LAYOUT_SHIFT_RECORDER,
     MAX_LAYOUT_SHIFT,
     MIN_TARGET_PX,
@@ -184,6 +185,60 @@ def test_on_a_phone_details_open_as_a_bottom_sheet(phone: BrowserContext, base_u
     assert page.evaluate(SMALL_TARGETS, MIN_TARGET_PX) == []
     page.get_by_role("button", name="Close the details").click()
     expect(sheet).to_be_hidden()
+    tab.assert_nothing_went_wrong()
+
+
+# The chart's bar: its height, the height of its tallest button, and each control as
+# "id left,top widthxheight" with whether it shows.
+CHART_BAR = """() => {
+  const bar = document.querySelector('.chart-bar').getBoundingClientRect();
+  const buttons = [...document.querySelectorAll('.chart-bar button')].map((button) => {
+    const box = button.getBoundingClientRect();
+    return { id: button.id, top: box.top, width: box.width, height: box.height,
+             right: box.right, shown: button.checkVisibility() };
+  });
+  return { height: bar.height, buttons };
+}"""
+# The names the bar's buttons keep on a phone, in each language: the full words.
+CHART_BAR_NAMES = {
+    "en": [
+        "Legend",
+        "Accountability lines",
+        "All relations",
+        "Zoom in",
+        "Zoom out",
+        "Fit",
+        "Whole graph",
+    ],
+    "zh": ["图例", "问责线", "全部关系", "放大", "缩小", "适配", "全图"],
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_on_a_phone_the_chart_bar_is_one_row_of_named_controls(
+    lang: str, phone: BrowserContext, base_url: str
+) -> None:
+    tab = open_page(phone, base_url, f"/?lang={lang}")
+    page = tab.page
+    bar = page.evaluate(CHART_BAR)
+    buttons = bar["buttons"]
+    assert [button["id"] for button in buttons if not button["shown"]] == []
+    tallest = max(button["height"] for button in buttons)
+    # One row: the bar is a button high plus its padding, not two buttons high.
+    assert bar["height"] < 1.5 * tallest, bar
+    assert max(b["top"] for b in buttons) - min(b["top"] for b in buttons) < 4, buttons
+    assert max(button["right"] for button in buttons) <= PHONE["width"]
+    assert min(min(button["width"], button["height"]) for button in buttons) >= MIN_TARGET_PX
+    for name in CHART_BAR_NAMES[lang]:
+        expect(page.get_by_role("button", name=name, exact=True)).to_be_visible()
+    # The short labels shown are part of those names (axe leaves this rule out by default).
+    page.add_script_tag(path=str(AXE))
+    mismatched = page.evaluate(
+        "() => axe.run('.chart-bar', { runOnly: ['label-content-name-mismatch'] })"
+        ".then((results) => results.violations.flatMap((v) => v.nodes.map((n) => n.target)))"
+    )
+    assert mismatched == []
+    assert_axe_finds_nothing(page)
     tab.assert_nothing_went_wrong()
 
 
