@@ -16,8 +16,9 @@ from starlette.testclient import TestClient
 
 from accountgraph.api.app import create_app
 from accountgraph.settings import Settings
-from accountgraph.web.routes import CONSOLE_DIR, PAGE_DIR
+from accountgraph.web.routes import CONSOLE_DIR, PAGE_DIR, governed_page
 from accountgraph.web.static_files import CompressedStaticFiles, accepts_gzip
+from tests.governed_store import sqlite_holding
 from tests.server import running_server
 
 SCRIPTS_AND_STYLES = sorted(
@@ -95,6 +96,28 @@ def test_the_page_itself_is_gzipped_and_revalidated(http: TestClient) -> None:
     assert "default-src 'self'" in page.headers["content-security-policy"]
     again = http.get("/", headers={**GZIP, "if-none-match": page.headers["etag"]})
     assert again.status_code == 304
+
+
+def test_a_store_that_keeps_change_sets_serves_the_page_offering_them_from_the_start(
+    http: TestClient, tmp_path: Path
+) -> None:
+    plain = http.get("/", headers=GZIP)
+    assert plain.text.count("data-governed-only hidden") == 2  # signing in, the change sets
+    url = sqlite_holding(tmp_path / "graph.db")
+    with TestClient(create_app(Settings(store=url))) as governed_http:
+        governed = governed_http.get("/", headers=GZIP)
+        assert governed.status_code == 200
+        assert governed.headers["content-encoding"] == "gzip"
+        assert "data-governed-only hidden" not in governed.text
+        assert governed.text.count("data-governed-only") == 2
+        assert governed.headers["etag"] != plain.headers["etag"]
+        again = governed_http.get("/", headers={**GZIP, "if-none-match": governed.headers["etag"]})
+        assert again.status_code == 304
+
+
+def test_a_page_without_the_governed_marks_is_refused_as_a_variant() -> None:
+    with pytest.raises(ValueError, match="marks nothing"):
+        governed_page(b"<html><body><button hidden>Sign in</button></body></html>")
 
 
 def test_the_console_page_is_gzipped_and_revalidated(http: TestClient) -> None:

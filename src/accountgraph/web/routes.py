@@ -163,6 +163,19 @@ def _problem(error: AccountGraphError) -> JSONResponse:
     return JSONResponse({"error": str(error)}, status_code=status)
 
 
+GOVERNED_ONLY = b" data-governed-only hidden"
+"""How page.html marks what only a store that keeps change sets offers (signing in, the
+change sets view): hidden, unless the server says otherwise."""
+
+
+def governed_page(page: bytes) -> bytes:
+    """The page as a store that keeps change sets serves it: what only such a store offers
+    shown from the first paint (shown by the script once it had asked, it moved the page)."""
+    if GOVERNED_ONLY not in page:
+        raise ValueError(f"page.html marks nothing with{GOVERNED_ONLY.decode()}")
+    return page.replace(GOVERNED_ONLY, b" data-governed-only")
+
+
 class _PageRoutes:
     """The JSON routes of one app, sharing its cache of laid-out graphs."""
 
@@ -171,7 +184,9 @@ class _PageRoutes:
         self.page_files = page_files
 
     async def page(self, request: Request) -> Response:
-        return await self.page_files.page("page.html", request.scope)
+        governed = request.app.state.governance.changeable
+        variant = governed_page if governed else None
+        return await self.page_files.page("page.html", request.scope, variant)
 
     async def drawn(self, request: Request) -> DrawnGraph:
         store: GraphStore = request.app.state.store

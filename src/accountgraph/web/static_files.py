@@ -21,6 +21,7 @@ import hashlib
 import mimetypes
 import os
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import formatdate
 from pathlib import Path
@@ -52,9 +53,13 @@ class StaticFile:
 
     @classmethod
     def read(cls, path: Path, status: os.stat_result) -> StaticFile:
-        body = path.read_bytes()
+        return cls.holding(path.read_bytes(), path.name, status)
+
+    @classmethod
+    def holding(cls, body: bytes, name: str, status: os.stat_result) -> StaticFile:
+        """``body`` as the file ``name`` whose status is ``status``."""
         packed = gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0)
-        media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        media_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
         return cls(
             body=body,
             gzipped=packed if len(packed) < len(body) else None,
@@ -63,6 +68,10 @@ class StaticFile:
             last_modified=formatdate(status.st_mtime, usegmt=True),
             version=(status.st_mtime_ns, status.st_size),
         )
+
+
+PageVariant = Callable[[bytes], bytes]
+"""A page as one kind of server serves it: its bytes made from the file's."""
 
 
 def accepts_gzip(accept_encoding: str) -> bool:
@@ -94,6 +103,7 @@ class CompressedStaticFiles(StaticFiles):
     def __init__(self, directory: Path) -> None:
         super().__init__(directory=directory)
         self._files: dict[str, StaticFile] = {}
+        self._variants: dict[tuple[str, PageVariant], StaticFile] = {}
         for path in sorted(directory.rglob("*")):
             status = path.stat()
             if stat.S_ISREG(status.st_mode):
@@ -108,12 +118,20 @@ class CompressedStaticFiles(StaticFiles):
         self._files[full_path] = fresh
         return fresh
 
-    async def page(self, name: str, scope: Scope) -> Response:
-        """The file ``name`` of this directory as the request in ``scope`` asks for it: for a
-        page answered at a route of its own (``/``, the console at ``/graphql``)."""
+    async def page(self, name: str, scope: Scope, variant: PageVariant | None = None) -> Response:
+        """The file ``name`` of this directory, or ``variant`` of it (made once per version of
+        the file), as the request in ``scope`` asks for it: for a page answered at a route of
+        its own (``/``, the console at ``/graphql``)."""
         path = Path(os.fspath(self.directory or ".")) / name
         status = await run_in_threadpool(path.stat)
-        return self.answer(self.current(os.path.realpath(path), status), Headers(scope=scope))
+        file = self.current(os.path.realpath(path), status)
+        if variant is not None:
+            made = self._variants.get((file.digest, variant))
+            if made is None:
+                made = StaticFile.holding(variant(file.body), name, status)
+                self._variants[(file.digest, variant)] = made
+            file = made
+        return self.answer(file, Headers(scope=scope))
 
     def file_response(
         self,
