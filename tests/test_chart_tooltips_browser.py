@@ -11,6 +11,7 @@ Needs ``/usr/bin/chromium`` and the ``playwright`` package; never ``playwright i
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from pathlib import Path
@@ -22,6 +23,7 @@ import pytest
 from accountgraph.chart import CABLE_GAP, edge_curves
 from accountgraph.dataset import load_dataset
 from accountgraph.layout import Place
+from tests.arrowheads import arrowhead, curve_arrowhead, overlap
 from tests.browser import WatchedTab, require_browser
 from tests.page_audit import assert_axe_finds_nothing, require_axe
 
@@ -219,6 +221,50 @@ def test_the_page_bends_edges_as_the_server_exports_do(tab: Tab) -> None:
         assert page_curve is not None
         assert file_curve is not None
         assert page_curve == pytest.approx(list(file_curve), abs=0.11)  # both round to 0.1
+
+
+# Each drawn line's end and a point just before it (its last direction), by bundle.
+DRAWN_LINE_ENDS = """(pairs) => Object.fromEntries(pairs.map((pair) => [pair,
+  [...document.querySelectorAll(`#graph .bundle[data-pair="${pair}"] .edge`)].map((line) => {
+    const length = line.getTotalLength();
+    const end = line.getPointAtLength(length);
+    const before = line.getPointAtLength(length - 0.5);
+    return [[end.x, end.y], [before.x, before.y]];
+  })]))"""
+
+
+def test_no_two_arrowheads_of_a_cable_overlap_on_the_page(tab: Tab) -> None:
+    """Every cable geometry.js bends (all relations shown), and the lines the page draws for
+    the two cables of four and three lines at the Head of SSCS: no two heads overlap."""
+    tab.open(ALL_RELATIONS)
+    doc = graph(tab.base)
+    on_page: list[list[float]] = tab.page.evaluate(
+        """async (doc) => {
+          const { edgeCurves } = await import('/static/page/geometry.js');
+          const byId = new Map(doc.nodes.map((n) => [n.id, n]));
+          return edgeCurves(doc.edges, byId, doc.node_size, doc.gaps.node);
+        }""",
+        doc,
+    )
+    size = float(tab.page.locator("#graph marker").first.get_attribute("markerWidth") or 0)
+    assert size == 9
+    cables: dict[str, list[list[float]]] = {}
+    for line, curve in zip(doc["edges"], on_page, strict=True):
+        cables.setdefault("|".join(sorted((line["from"], line["to"]))), []).append(curve)
+    assert max(len(curves) for curves in cables.values()) == 5
+    for pair, curves in cables.items():
+        heads = [curve_arrowhead(curve, size) for curve in curves]
+        for a, b in itertools.combinations(heads, 2):
+            assert not overlap(a, b), (pair, curves)
+
+    sscs = "|".join(sorted((HEAD, "wipo-sscs")))
+    drawn = tab.page.evaluate(DRAWN_LINE_ENDS, [PAIR, sscs])
+    assert [len(drawn[PAIR]), len(drawn[sscs])] == [4, 3]
+    for pair, ends in drawn.items():
+        heads = [arrowhead(end, (2 * end[0] - x, 2 * end[1] - y), size) for end, (x, y) in ends]
+        for a, b in itertools.combinations(heads, 2):
+            assert not overlap(a, b), (pair, ends)
+    tab.assert_nothing_went_wrong()
 
 
 def test_the_pages_svg_draws_the_cables_as_the_page_shows_them(tab: Tab) -> None:

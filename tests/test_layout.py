@@ -7,7 +7,8 @@ import itertools
 import json
 import math
 import sys
-from collections.abc import Iterator
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +17,11 @@ from starlette.testclient import TestClient
 
 from accountgraph.api.app import create_app
 from accountgraph.chart import (
+    ARROWHEAD,
     CABLE_GAP,
     KIND_STYLES,
     RELATION_STYLES,
+    Curve,
     edge_curves,
     graph_document,
     wrap_label,
@@ -31,6 +34,7 @@ from accountgraph.layout import (
     NODE_WIDTH,
     RANKING,
     ROW_LIMIT,
+    Place,
     assign_layers,
     crossings,
     layout,
@@ -40,7 +44,8 @@ from accountgraph.layout import (
 from accountgraph.model import Dataset, PartyKind, Relation
 from accountgraph.settings import Settings
 from accountgraph.web.routes import GraphCache, content_hash
-from tests.graphs import A, R, dataset, edge, party
+from tests.arrowheads import curve_arrowhead, overlap
+from tests.graphs import A, D, R, dataset, edge, party
 
 TOP = Path(__file__).resolve().parent.parent
 M = Relation.MEMBER_OF
@@ -249,6 +254,56 @@ def test_the_edges_between_two_parties_run_as_one_cable(wipo: Dataset) -> None:
             on_side = abs(abs(x - place.x) - NODE_WIDTH / 2) <= 0.1
             on_top = abs(abs(y - place.y) - NODE_HEIGHT / 2) <= 0.1
             assert on_side or on_top, (line, curve)
+
+
+def overlapping_heads(curves: Sequence[Curve | None]) -> list[tuple[int, int]]:
+    """The pairs of curves (by index) whose arrowheads overlap."""
+    heads = [curve_arrowhead(c, ARROWHEAD) if c is not None else None for c in curves]
+    return [
+        (i, j)
+        for (i, a), (j, b) in itertools.combinations(enumerate(heads), 2)
+        if a is not None and b is not None and overlap(a, b)
+    ]
+
+
+def test_no_two_arrowheads_of_a_cable_overlap(wipo: Dataset) -> None:
+    placed = layout(wipo)
+    curves = edge_curves(wipo.edges, placed.places)
+    cables: dict[frozenset[str], list[Curve | None]] = defaultdict(list)
+    for line, curve in zip(wipo.edges, curves, strict=True):
+        cables[frozenset((line.source, line.target))].append(curve)
+    several = {pair: lines for pair, lines in cables.items() if len(lines) > 1}
+    assert frozenset(("wipo-head-sscs", "wipo-director-general")) in several
+    assert frozenset(("wipo-head-sscs", "wipo-sscs")) in several
+    assert max(len(lines) for lines in several.values()) == 5
+    for pair, lines in several.items():
+        assert overlapping_heads(lines) == [], sorted(pair)
+
+
+# Where a second party may stand from the first: the layer below, below and aside, two
+# layers down and aside, beside on the same layer, far along the same layer (arched).
+SECOND_PLACES = [
+    (0.0, LAYER_GAP, 1),
+    (NODE_GAP, LAYER_GAP, 1),
+    (2 * NODE_GAP, 2 * LAYER_GAP, 2),
+    (NODE_GAP, 0.0, 0),
+    (3 * NODE_GAP, 0.0, 0),
+]
+
+
+@pytest.mark.parametrize("lines", [2, 3, 4, 5, 6])
+@pytest.mark.parametrize(("x", "y", "layer"), SECOND_PLACES)
+def test_a_cable_of_lines_all_pointing_one_way_has_heads_clear_of_each_other(
+    lines: int, x: float, y: float, layer: int
+) -> None:
+    places = {
+        "a": Place(x=0.0, y=0.0, layer=0, order=0),
+        "b": Place(x=x, y=y, layer=layer, order=1),
+    }
+    for source, target in (("a", "b"), ("b", "a")):
+        cable = [edge(source, D, target, scope=str(k)) for k in range(lines)]
+        curves = edge_curves(cable, places)
+        assert overlapping_heads(curves) == [], (source, target, curves)
 
 
 def test_a_lone_edge_runs_from_centre_to_centre(wipo: Dataset) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import math
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -30,8 +31,17 @@ from accountgraph.layout import (
 from accountgraph.model import Dataset, Edge, PartyKind, Relation
 
 CABLE_GAP = 5
-"""How far apart the edges between the same two parties run: one cable of side-by-side
+"""How far apart the edges between the same two parties bend: one cable of side-by-side
 lines, each relation still its own line and arrow."""
+
+CABLE_END_GAP = 11
+"""How far apart a cable's lines end on a party's border: wider than an arrowhead
+(:data:`ARROWHEAD`), so each line's head stands clear of its neighbours' however the lines
+point. Between its ends, where the lines bend :data:`CABLE_GAP` apart, the cable narrows:
+halfway along, its lines run the mean of the two gaps apart."""
+
+ARROWHEAD = 9
+"""An arrowhead's length and width (the size of the marker that draws it)."""
 
 FONT_SIZE = 12
 LABEL_WIDTH_EM = 13.6
@@ -45,7 +55,8 @@ Curve = tuple[float, float, float, float, float, float]
 def edge_curves(edges: Sequence[Edge], places: Mapping[str, Place]) -> list[Curve | None]:
     """Where each edge is drawn, from box edge to box edge (``None`` when an end is not
     placed). The edges between the same two parties (either way) run side by side as one
-    cable, :data:`CABLE_GAP` apart; edges along a layer arch upward, so they pass over the
+    cable, bent :data:`CABLE_GAP` apart and ending :data:`CABLE_END_GAP` apart, so their
+    arrowheads do not overlap; edges along a layer arch upward, so they pass over the
     boxes between their ends. The page (page/geometry.js) draws them with the same rules."""
     bundles: dict[tuple[str, str], list[int]] = defaultdict(list)
     for index, edge in enumerate(edges):
@@ -55,28 +66,42 @@ def edge_curves(edges: Sequence[Edge], places: Mapping[str, Place]) -> list[Curv
     for (first, second), indices in bundles.items():
         a, b = places[first], places[second]
         for k, index in enumerate(indices):
-            offset = (k - (len(indices) - 1) / 2) * CABLE_GAP
-            curves[index] = _cable_line(a, b, offset, reversed=edges[index].source != first)
+            side = k - (len(indices) - 1) / 2
+            curves[index] = _cable_line(a, b, side, reversed=edges[index].source != first)
     return curves
 
 
-def _cable_line(a: Place, b: Place, offset: float, *, reversed: bool) -> Curve:
-    """One line of the cable from ``a`` to ``b``, ``offset`` to its side (from ``b`` when
-    ``reversed``)."""
+def _cable_line(a: Place, b: Place, side: float, *, reversed: bool) -> Curve:
+    """One line of the cable from ``a`` to ``b``, ``side`` places from its centre line: its
+    bend that many :data:`CABLE_GAP` aside (more on a short cable), its ends that many
+    :data:`CABLE_END_GAP` (from ``b`` when ``reversed``)."""
     if a is b:
-        return _rounded(_loop(a, offset))
+        return _rounded(_loop(a, side * CABLE_GAP))
     dx, dy = b.x - a.x, b.y - a.y
     length = (dx * dx + dy * dy) ** 0.5
-    nx, ny = -dy / length * offset, dx / length * offset
+    ux, uy = -dy / length, dx / length
     cy = (a.y + b.y) / 2
     if a.layer == b.layer and abs(dx) > NODE_GAP * 1.5:
         cy -= 30 + abs(dx) * 0.08
-    cx, cy = (a.x + b.x) / 2 + nx, cy + ny
-    start = _clip(a, a.x + nx, a.y + ny, cx, cy)
-    end = _clip(b, b.x + nx, b.y + ny, cx, cy)
+    mx = (a.x + b.x) / 2
+    # Lines bent closer than they end turn toward each other at their ends; over a short
+    # reach from bend to end, the bend gap closes by at most 2 units an arrowhead's length,
+    # so neighbouring heads stay more than an arrowhead apart.
+    reach = min(_distance(_clip(p, p.x, p.y, mx, cy), (mx, cy)) for p in (a, b))
+    bend_gap = max(CABLE_GAP, CABLE_END_GAP - 2 * reach / ARROWHEAD)
+    bend, ends = side * bend_gap, side * CABLE_END_GAP
+    ex, ey = ux * ends, uy * ends
+    # Each end leaves its box as the centre line does, ``ends`` across from it.
+    start = _clip(a, a.x + ex, a.y + ey, mx + ex, cy + ey)
+    end = _clip(b, b.x + ex, b.y + ey, mx + ex, cy + ey)
+    cx, cy = mx + ux * bend, cy + uy * bend
     if reversed:
         start, end = end, start
     return _rounded((*start, cx, cy, *end))
+
+
+def _distance(p: tuple[float, float], q: tuple[float, float]) -> float:
+    return math.hypot(p[0] - q[0], p[1] - q[1])
 
 
 def _rounded(curve: Curve) -> Curve:
@@ -461,7 +486,8 @@ def _marker(relation: str) -> str:
     colour = RELATION_STYLES[relation]["colour"]
     return (
         f'<marker id="arrow-{relation}" viewBox="0 0 10 10" refX="9" refY="5" '
-        'markerWidth="9" markerHeight="9" markerUnits="userSpaceOnUse" orient="auto">'
+        f'markerWidth="{ARROWHEAD}" markerHeight="{ARROWHEAD}" markerUnits="userSpaceOnUse" '
+        'orient="auto">'
         f'<path d="M0,0L10,5L0,10Z" fill="{colour}"/></marker>'
     )
 

@@ -122,9 +122,16 @@ function clip(node, size, px, py, towardX, towardY) {
   return [px + vx * t, py + vy * t];
 }
 
-/** How far apart the edges between the same two parties run: one cable of side-by-side
+/** How far apart the edges between the same two parties bend: one cable of side-by-side
  * lines, each relation still its own line and arrow (as chart.CABLE_GAP). */
 export const CABLE_GAP = 5;
+
+/** How far apart a cable's lines end on a party's border: wider than an arrowhead
+ * (ARROWHEAD), so each line's head stands clear of its neighbours' (as chart.CABLE_END_GAP). */
+export const CABLE_END_GAP = 11;
+
+/** An arrowhead's length and width (as chart.ARROWHEAD). */
+export const ARROWHEAD = 9;
 
 /** The pair of parties an edge joins, whichever way it points. */
 export function pairKey(from, to) {
@@ -153,40 +160,53 @@ export function edgeBundles(edges, nodesById, size, gap, shown = () => true) {
 }
 
 /** Each edge's curve [sx, sy, cx, cy, ex, ey], as chart.edge_curves draws it (``null``
- * for an edge not shown): the edges of a bundle side by side, CABLE_GAP apart. */
+ * for an edge not shown): the edges of a bundle side by side, bent CABLE_GAP apart and
+ * ending CABLE_END_GAP apart, so their arrowheads do not overlap. */
 export function edgeCurves(edges, nodesById, size, gap, shown = () => true) {
   const curves = new Array(edges.length).fill(null);
   for (const { first, second, indices } of edgeBundles(edges, nodesById, size, gap, shown)) {
     const a = nodesById.get(first);
     const b = nodesById.get(second);
     indices.forEach((index, k) => {
-      const offset = (k - (indices.length - 1) / 2) * CABLE_GAP;
-      curves[index] = cableLine(a, b, size, gap, offset, edges[index].from !== first);
+      const side = k - (indices.length - 1) / 2;
+      curves[index] = cableLine(a, b, size, gap, side, edges[index].from !== first);
     });
   }
   return curves;
 }
 
-/** One line of the cable from ``a`` to ``b`` (``a`` < ``b``), ``offset`` to its side; an
- * edge along a layer arches over the boxes between its ends; from ``b`` when ``reversed``. */
-function cableLine(a, b, size, gap, offset, reversed) {
+/** One line of the cable from ``a`` to ``b`` (``a`` < ``b``), ``side`` places from its
+ * centre line: its bend that many CABLE_GAP aside (more on a short cable), its ends that
+ * many CABLE_END_GAP; an edge along a layer arches over the boxes between its ends; from
+ * ``b`` when ``reversed``. */
+function cableLine(a, b, size, gap, side, reversed) {
   if (a === b) {
     const right = a.x + size.width / 2;
-    const reach = 60 + Math.abs(offset) * 2;
+    const reach = 60 + Math.abs(side * CABLE_GAP) * 2;
     return [right, a.y - 10, right + reach, a.y, right, a.y + 10];
   }
   const dx = b.x - a.x;
   const dy = b.y - a.y;
   const length = Math.hypot(dx, dy);
-  const nx = (-dy / length) * offset;
-  const ny = (dx / length) * offset;
+  const [ux, uy] = [-dy / length, dx / length];
   let cy = (a.y + b.y) / 2;
   if (a.layer === b.layer && Math.abs(dx) > gap * 1.5) cy -= 30 + Math.abs(dx) * 0.08;
-  const [cx, ccy] = [(a.x + b.x) / 2 + nx, cy + ny];
-  const start = clip(a, size, a.x + nx, a.y + ny, cx, ccy);
-  const end = clip(b, size, b.x + nx, b.y + ny, cx, ccy);
+  const mx = (a.x + b.x) / 2;
+  // Lines bent closer than they end turn toward each other at their ends; over a short
+  // reach from bend to end, the bend gap closes by at most 2 units an arrowhead's length,
+  // so neighbouring heads stay more than an arrowhead apart.
+  const reach = Math.min(...[a, b].map((p) => {
+    const [x, y] = clip(p, size, p.x, p.y, mx, cy);
+    return Math.hypot(x - mx, y - cy);
+  }));
+  const bendGap = Math.max(CABLE_GAP, CABLE_END_GAP - (2 * reach) / ARROWHEAD);
+  const [bend, ends] = [side * bendGap, side * CABLE_END_GAP];
+  const [ex, ey] = [ux * ends, uy * ends];
+  // Each end leaves its box as the centre line does, ``ends`` across from it.
+  const start = clip(a, size, a.x + ex, a.y + ey, mx + ex, cy + ey);
+  const end = clip(b, size, b.x + ex, b.y + ey, mx + ex, cy + ey);
   const [s, e] = reversed ? [end, start] : [start, end];
-  return [s[0], s[1], cx, ccy, e[0], e[1]].map((v) => Math.round(v * 10) / 10);
+  return [s[0], s[1], mx + ux * bend, cy + uy * bend, e[0], e[1]].map((v) => Math.round(v * 10) / 10);
 }
 
 export function curvePath(curve) {

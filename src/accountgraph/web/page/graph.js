@@ -4,7 +4,7 @@
 // as one bundle, a cable of side-by-side lines. Parties are reached with Tab in reading
 // order and a party's bundles with the arrow keys; each says what it is in a tooltip.
 
-import { clippedPath, curvePath, edgeBundles, edgeCurves, edgeKey, wrapLabel } from './geometry.js';
+import { ARROWHEAD, clippedPath, curvePath, edgeBundles, edgeCurves, edgeKey, wrapLabel } from './geometry.js';
 import { ChartTooltip } from './tooltip.js';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
@@ -77,7 +77,7 @@ export class GraphView {
       ...Object.entries(doc.relations).map(([relation, style]) => {
         const marker = svgElement('marker', {
           id: `arrow-${relation}`, viewBox: '0 0 10 10', refX: 9, refY: 5,
-          markerWidth: 9, markerHeight: 9, markerUnits: 'userSpaceOnUse', orient: 'auto',
+          markerWidth: ARROWHEAD, markerHeight: ARROWHEAD, markerUnits: 'userSpaceOnUse', orient: 'auto',
         });
         marker.append(svgElement('path', { d: 'M0,0L10,5L0,10Z', fill: style.colour }));
         return marker;

@@ -3,7 +3,7 @@
 // the same outlines and curves (Path2D reads SVG path data), not by loading the SVG as an
 // image, so no data: or blob: image is needed and the page's CSP holds.
 
-import { curvePath, edgeKey, wrapLabel } from './geometry.js';
+import { ARROWHEAD, curvePath, edgeKey, wrapLabel } from './geometry.js';
 
 const MARGIN = 40;
 const HEADER = 56;
@@ -75,7 +75,7 @@ export function chartSvg(view, title) {
     `<title>${escapeXml(title)}</title>`,
     '<defs>',
     ...s.relations.map(
-      (r) => `<marker id="arrow-${r}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="9" markerHeight="9" markerUnits="userSpaceOnUse" orient="auto"><path d="M0,0L10,5L0,10Z" fill="${s.doc.relations[r].colour}"/></marker>`,
+      (r) => `<marker id="arrow-${r}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="${ARROWHEAD}" markerHeight="${ARROWHEAD}" markerUnits="userSpaceOnUse" orient="auto"><path d="M0,0L10,5L0,10Z" fill="${s.doc.relations[r].colour}"/></marker>`,
     ),
     '</defs>',
     `<rect width="${s.width}" height="${s.height}" fill="#ffffff"/>`,
@@ -141,8 +141,8 @@ function arrowhead(ctx, x, y, fromX, fromY, colour) {
   ctx.rotate(angle);
   ctx.beginPath();
   ctx.moveTo(0, 0);
-  ctx.lineTo(-9, -4.5);
-  ctx.lineTo(-9, 4.5);
+  ctx.lineTo(-ARROWHEAD, -ARROWHEAD / 2);
+  ctx.lineTo(-ARROWHEAD, ARROWHEAD / 2);
   ctx.closePath();
   ctx.fillStyle = colour;
   ctx.fill();
