@@ -35,28 +35,28 @@ type Citation { section: String! }
 
 
 async def _chains(
-    _root: object, info: GraphQLResolveInfo, id: str, maxDepth: int, first: int
+    _root: object, info: GraphQLResolveInfo[MemoryStore], id: str, maxDepth: int, first: int
 ) -> list[Path]:
-    store: MemoryStore = info.context
+    store = info.context
     return await store.accountability_chains(
         id, max_depth=maxDepth, max_paths=first, as_of=dt.date.today()
     )
 
 
-async def _nodes(path: Path, info: GraphQLResolveInfo) -> list[Party | None]:
-    store: MemoryStore = info.context
+async def _nodes(path: Path, info: GraphQLResolveInfo[MemoryStore]) -> list[Party | None]:
+    store = info.context
     return await store.get_parties(path.nodes, as_of=dt.date.today())
 
 
-def _name(party: Party, _info: GraphQLResolveInfo, lang: str) -> str | None:
+def _name(party: Party, _info: GraphQLResolveInfo[MemoryStore], lang: str) -> str | None:
     return party.name.get(lang)
 
 
-def _relation(edge: Edge, _info: GraphQLResolveInfo) -> str:
+def _relation(edge: Edge, _info: GraphQLResolveInfo[MemoryStore]) -> str:
     return edge.relation.value
 
 
-def _citation(edge: Edge, _info: GraphQLResolveInfo) -> Any:
+def _citation(edge: Edge, _info: GraphQLResolveInfo[MemoryStore]) -> Any:
     return edge.citation
 
 
