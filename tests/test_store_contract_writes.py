@@ -48,13 +48,12 @@ from accountgraph.store.cypher import CypherStore
 from accountgraph.store.importer import load
 from accountgraph.store.memory import MemoryStore
 from accountgraph.store.sqlite import SqliteStore, load_into_sqlite
-from accountgraph.store.statements import statement
 from tests import graphs
 from tests.conftest import FALKORDB, NEO4J_URI, STORE_TIMEOUT, fresh_store_url, loaded_store
 from tests.dataset_files import synthetic_organisation
 from tests.falkordb_server import FalkorDBServer, start_falkordb
 from tests.graphs import StoreFactory, ask
-from tests.wrapped_backend import WrappedFalkorDBBackend
+from tests.wrapped_backend import WrappedFalkorDBBackend, statement_name
 
 T = TypeVar("T")
 
@@ -631,16 +630,6 @@ class RecordingBackend(WrappedFalkorDBBackend):
     async def run(self, text: str, parameters: Parameters | None = None) -> list[Row]:
         self.ran.append(statement_name(text))
         return await self._server.run(text, parameters)
-
-
-_NAMES = {
-    statement(path.stem): path.stem
-    for path in (Path(__file__).parent.parent / "cypher").glob("*.cypher")
-}
-
-
-def statement_name(text: str) -> str:
-    return _NAMES.get(text, "other")
 
 
 async def approve_one(store: CypherStore, change_set_id: str, data: Mapping[str, Any]) -> None:

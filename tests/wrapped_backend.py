@@ -5,8 +5,17 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator, Sequence
 
+from accountgraph._resources import data_dir
 from accountgraph.store.backends.base import Parameters, Row, Statement, StatementRunner
 from accountgraph.store.backends.falkordb import FalkorDBBackend
+from accountgraph.store.statements import statement
+
+_STATEMENT_NAMES = {statement(path.stem): path.stem for path in data_dir("cypher").glob("*.cypher")}
+
+
+def statement_name(text: str) -> str:
+    """The name of the ``cypher/`` file whose statement ``text`` is; ``other`` for none."""
+    return _STATEMENT_NAMES.get(text, "other")
 
 
 class WrappedFalkorDBBackend:
