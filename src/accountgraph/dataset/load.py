@@ -26,7 +26,7 @@ from accountgraph.dataset.bulk import examine_bulk
 from accountgraph.dataset.checks import check, subject
 from accountgraph.dataset.file_guard import MAX_DATASET_BYTES, DatasetFile, open_dataset_file
 from accountgraph.dataset.yaml_fast import read_fast
-from accountgraph.dataset.yaml_lines import YamlReadError, read_yaml
+from accountgraph.dataset.yaml_lines import read_mapping
 from accountgraph.errors import DatasetError, Problem
 from accountgraph.model import Dataset
 
@@ -140,15 +140,9 @@ def examine_carefully(
     text: str, filename: str, *, allow_missing_holders: bool = False, enforce_rules: bool = True
 ) -> tuple[Dataset | None, list[Problem]]:
     """What :func:`_examine` finds, by the careful path alone: slow, and it knows lines."""
-    try:
-        tree = read_yaml(text)
-    except YamlReadError as error:
-        return None, [Problem(filename, error.line, error.message)]
+    tree, unread = read_mapping(text, filename, _TOP_LEVEL)
     if tree is None:
-        return None, [Problem(filename, None, f"the file is empty; expected {_TOP_LEVEL}")]
-    if not isinstance(tree.data, dict):
-        message = f"expected a mapping with {_TOP_LEVEL} at the top of the file"
-        return None, [Problem(filename, tree.value_line(()), message)]
+        return None, unread
     problems = [
         Problem(filename, issue.line, issue.message, subject(tree.data, issue.path))
         for issue in check(

@@ -19,8 +19,9 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.reader import Reader
 
 from accountgraph.dataset.yaml_compose import YamlReadError, compose_document
+from accountgraph.errors import Problem
 
-__all__ = ["Issue", "JsonPath", "Tree", "YamlReadError", "read_yaml"]
+__all__ = ["Issue", "JsonPath", "Tree", "YamlReadError", "read_mapping", "read_yaml"]
 
 JsonPath = tuple[str | int, ...]
 
@@ -103,6 +104,22 @@ def read_yaml(text: str) -> Tree | None:
     tree = Tree(data=None)
     tree.data = _Walker(tree).plain(root, ())
     return tree
+
+
+def read_mapping(text: str, filename: str, expected: str) -> tuple[Tree | None, list[Problem]]:
+    """``text``, the file ``filename`` names, read into a :class:`Tree` whose top is a
+    mapping, and no problem; else ``None`` and the problem: not YAML, empty, or something
+    other than a mapping of ``expected`` (e.g. ``"parties and edges"``) at the top."""
+    try:
+        tree = read_yaml(text)
+    except YamlReadError as error:
+        return None, [Problem(filename, error.line, error.message)]
+    if tree is None:
+        return None, [Problem(filename, None, f"the file is empty; expected {expected}")]
+    if not isinstance(tree.data, dict):
+        message = f"expected a mapping with {expected} at the top of the file"
+        return None, [Problem(filename, tree.value_line(()), message)]
+    return tree, []
 
 
 def _tag(tag: str) -> str:

@@ -20,7 +20,7 @@ from jsonschema import ValidationError
 
 from accountgraph.dataset.file_guard import read_dataset_text
 from accountgraph.dataset.schema_messages import QUOTED, pattern_message, show, type_message
-from accountgraph.dataset.yaml_lines import JsonPath, Tree, YamlReadError, read_yaml
+from accountgraph.dataset.yaml_lines import JsonPath, Tree, read_mapping
 from accountgraph.dates import parse_day
 from accountgraph.errors import ChangeRefusedError, DatasetError, Problem
 from accountgraph.governance.change_set import (
@@ -80,15 +80,9 @@ def read_change_set_file(
 
 def read_change_set_text(text: str, filename: str) -> tuple[ChangeSetFile | None, list[Problem]]:
     """As :func:`read_change_set_file`, for the text of a file ``filename`` names."""
-    try:
-        tree = read_yaml(text)
-    except YamlReadError as error:
-        return None, [Problem(filename, error.line, error.message)]
+    tree, unread = read_mapping(text, filename, _TOP_LEVEL)
     if tree is None:
-        return None, [Problem(filename, None, f"the file is empty; expected {_TOP_LEVEL}")]
-    if not isinstance(tree.data, dict):
-        message = f"expected a mapping with {_TOP_LEVEL} at the top of the file"
-        return None, [Problem(filename, tree.value_line(()), message)]
+        return None, unread
     found = [(issue.line, issue.message) for issue in tree.issues]
     for schema_error in change_set_validator().iter_errors(tree.data):
         found += [
