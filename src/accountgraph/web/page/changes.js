@@ -3,6 +3,7 @@
 // change, and the buttons to decide it. What the server refuses is said next to them.
 
 import { renderChanges } from './diff.js';
+import { factList } from './facts.js';
 import {
   approve,
   changeSetDetails,
@@ -150,16 +151,7 @@ export function setupChanges({ words, lang, graphChanged, onShow }) {
     article.dataset.status = change.status;
     $('change-set-title').textContent = change.title;
     $('change-set-status').textContent = statusLine(change);
-    const facts = $('change-set-facts');
-    facts.replaceChildren();
-    const fact = (term, value) => {
-      if (!value) return;
-      const dt = document.createElement('dt');
-      dt.textContent = term;
-      const dd = document.createElement('dd');
-      dd.textContent = value;
-      facts.append(dt, dd);
-    };
+    const fact = factList($('change-set-facts'));
     fact(t('factId'), change.id);
     fact(t('factAuthor'), change.author);
     fact(t('factReason'), change.reason);

@@ -10,6 +10,7 @@ import { setupAccount } from './account.js';
 import { askPaths, graphql, highlightOf, refusedTokenMessage } from './api.js';
 import { setupChanges } from './changes.js';
 import { setupDrafting } from './drafting.js';
+import { factList } from './facts.js';
 import { edgeKey } from './geometry.js';
 import { logHead, partyHistory } from './governance.js';
 import { GraphView } from './graph.js';
@@ -337,15 +338,7 @@ async function showDetails() {
   $('details-name').lang = state.lang;
   $('details-other-name').textContent = node.name[other] || '';
   $('details-other-name').lang = other;
-  const facts = $('details-facts');
-  facts.replaceChildren();
-  const fact = (term, value) => {
-    const dt = document.createElement('dt');
-    dt.textContent = term;
-    const dd = document.createElement('dd');
-    dd.textContent = value;
-    facts.append(dt, dd);
-  };
+  const fact = factList($('details-facts'));
   fact(t('id'), node.id);
   fact(t('kind'), doc.kinds[node.kind].label[state.lang]);
   if (node.aliases.length) fact(t('aliases'), node.aliases.join(', '));
