@@ -4,7 +4,7 @@
 // dashed, struck through and marked "−"; changed blue, dotted and marked "~".
 
 import { wrapLabel } from './geometry.js';
-import { svgElement } from './graph.js';
+import { svgElement } from './svg.js';
 
 const WIDTH = 560;
 const ROW = 66;

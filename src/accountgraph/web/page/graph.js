@@ -5,9 +5,9 @@
 // order and a party's bundles with the arrow keys; each says what it is in a tooltip.
 
 import { ARROWHEAD, clippedPath, curvePath, edgeBundles, edgeCurves, edgeKey, wrapLabel } from './geometry.js';
+import { svgElement } from './svg.js';
 import { ChartTooltip } from './tooltip.js';
 
-const SVG_NS = 'http://www.w3.org/2000/svg';
 const LABEL_SCALE = 0.32; // below this zoom, boxes are drawn without their names
 const MIN_SCALE = 0.0005;
 const MAX_SCALE = 4;
@@ -16,14 +16,6 @@ const LABEL_UNITS = 12; // the names' font size in chart units (page.css .graph 
 export const MIN_LABEL_PX = 11;
 const READABLE_SCALE = MIN_LABEL_PX / LABEL_UNITS;
 const FIT_MARGIN = 16; // px between the graph and the chart's edges when fitted
-
-export function svgElement(name, attributes = {}) {
-  const element = document.createElementNS(SVG_NS, name);
-  for (const [key, value] of Object.entries(attributes)) {
-    if (value !== null && value !== undefined) element.setAttribute(key, String(value));
-  }
-  return element;
-}
 
 // --- the view -------------------------------------------------------------------------
 

@@ -17,6 +17,7 @@ import { GraphView } from './graph.js';
 import { renderHistory } from './history.js';
 import { chartPng, chartSvg, download } from './picture.js';
 import { setupSearch } from './search.js';
+import { svgElement } from './svg.js';
 import { bearer, may, onSessionChange, signOut } from './session.js';
 import { TEXTS } from './texts.js';
 
@@ -424,13 +425,16 @@ function buildLegend() {
   for (const [kind, style] of Object.entries(doc.kinds)) {
     if (!doc.nodes.some((n) => n.kind === kind)) continue;
     const item = document.createElement('li');
-    const sample = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
-    sample.setAttribute('viewBox', '-95 -32 190 64');
-    sample.setAttribute('aria-hidden', 'true');
-    const shape = document.createElementNS('http://www.w3.org/2000/svg', 'path');
-    for (const [k, v] of Object.entries({ d: style.shape, fill: style.fill, stroke: style.stroke, 'stroke-width': style.stroke_width * 3 })) shape.setAttribute(k, v);
-    if (style.dash) shape.setAttribute('stroke-dasharray', style.dash);
-    sample.append(shape);
+    const sample = svgElement('svg', { viewBox: '-95 -32 190 64', 'aria-hidden': 'true' });
+    sample.append(
+      svgElement('path', {
+        d: style.shape,
+        fill: style.fill,
+        stroke: style.stroke,
+        'stroke-width': style.stroke_width * 3,
+        'stroke-dasharray': style.dash || null,
+      }),
+    );
     item.append(sample, style.label[state.lang]);
     kinds.append(item);
   }
@@ -445,16 +449,11 @@ function buildLegend() {
     box.type = 'checkbox';
     box.value = relation;
     box.checked = !state.hidden.has(relation);
-    const sample = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
-    sample.setAttribute('viewBox', '0 0 40 10');
-    sample.setAttribute('aria-hidden', 'true');
-    const line = document.createElementNS('http://www.w3.org/2000/svg', 'path');
-    for (const [k, v] of Object.entries({ d: 'M2,5H34', stroke: style.colour, 'stroke-width': style.width })) line.setAttribute(k, v);
-    if (style.dash) line.setAttribute('stroke-dasharray', style.dash);
-    const head = document.createElementNS('http://www.w3.org/2000/svg', 'path');
-    head.setAttribute('d', 'M32,1L40,5L32,9Z');
-    head.setAttribute('fill', style.colour);
-    sample.append(line, head);
+    const sample = svgElement('svg', { viewBox: '0 0 40 10', 'aria-hidden': 'true' });
+    sample.append(
+      svgElement('path', { d: 'M2,5H34', stroke: style.colour, 'stroke-width': style.width, 'stroke-dasharray': style.dash || null }),
+      svgElement('path', { d: 'M32,1L40,5L32,9Z', fill: style.colour }),
+    );
     const words = document.createElement('span');
     words.textContent = `${style.label[state.lang]} (${count})`;
     label.append(box, sample, words);

@@ -6,13 +6,13 @@
 
 import { graphql } from './api.js';
 import { edgeKey } from './geometry.js';
+import { svgElement } from './svg.js';
 import { TEXTS } from './texts.js';
 
 export const TOOLTIP_ID = 'chart-tooltip';
 const HIDE_DELAY_MS = 300; // time to move the pointer from what is described onto the tooltip
 const GAP = 12; // px between the tooltip and what it describes
 const EDGE = 8; // px the tooltip keeps from the window's borders
-const SVG_NS = 'http://www.w3.org/2000/svg';
 
 const CLAUSES_QUERY = `query ($id: ID!, $lang: Lang!, $asOf: Date) {
   party(id: $id, asOf: $asOf) {
@@ -31,17 +31,15 @@ function element(name, attributes = {}, ...children) {
 
 /** A short stretch of a relation's line (colour and dash), as the chart draws it. */
 function lineSample(style) {
-  const svg = document.createElementNS(SVG_NS, 'svg');
-  svg.setAttribute('class', 'tip-line');
-  svg.setAttribute('viewBox', '0 0 28 8');
-  svg.setAttribute('aria-hidden', 'true');
-  svg.setAttribute('focusable', 'false');
-  const line = document.createElementNS(SVG_NS, 'path');
-  line.setAttribute('d', 'M1,4H27');
-  line.setAttribute('stroke', style?.colour ?? 'currentColor');
-  line.setAttribute('stroke-width', String(style?.width ?? 1.5));
-  if (style?.dash) line.setAttribute('stroke-dasharray', style.dash);
-  svg.append(line);
+  const svg = svgElement('svg', { class: 'tip-line', viewBox: '0 0 28 8', 'aria-hidden': 'true', focusable: 'false' });
+  svg.append(
+    svgElement('path', {
+      d: 'M1,4H27',
+      stroke: style?.colour ?? 'currentColor',
+      'stroke-width': style?.width ?? 1.5,
+      'stroke-dasharray': style?.dash || null,
+    }),
+  );
   return svg;
 }
 
